@@ -1,0 +1,78 @@
+/** Server-sent events: a byte-exact encoder and an incremental decoder that tolerates any chunking. */
+export interface SseEvent {
+  event?: string;
+  data: string;
+  id?: string;
+}
+
+export function encodeSse(data: string, event?: string): string {
+  const head = event === undefined ? '' : `event: ${event}\n`;
+  return `${head}data: ${data}\n\n`;
+}
+
+/**
+ * Incremental decoder per the WHATWG EventSource rules: CRLF, CR or LF line ends, comments,
+ * multi-line data, UTF-8 split across chunks.
+ */
+export class SseDecoder {
+  private readonly utf8 = new TextDecoder('utf-8');
+  private buffer = '';
+  private pendingCr = false;
+  private event: string | undefined;
+  private data: string[] = [];
+  private id: string | undefined;
+
+  push(chunk: Uint8Array | string): SseEvent[] {
+    const text = typeof chunk === 'string' ? chunk : this.utf8.decode(chunk, { stream: true });
+    return this.feed(text);
+  }
+
+  /** Flushes a final event that was not followed by a blank line (a cut stream). */
+  end(): SseEvent[] {
+    const out = this.feed(this.utf8.decode() + '\n');
+    if (this.data.length > 0) out.push(...this.feed('\n'));
+    return out;
+  }
+
+  private feed(text: string): SseEvent[] {
+    const out: SseEvent[] = [];
+    let s = this.buffer + text;
+    if (this.pendingCr && s.startsWith('\n')) s = s.slice(1);
+    this.pendingCr = false;
+    let start = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      this.line(s.slice(start, i), out);
+      if (c === 13) {
+        if (i + 1 === s.length) this.pendingCr = true;
+        else if (s.charCodeAt(i + 1) === 10) i++;
+      }
+      start = i + 1;
+    }
+    this.buffer = s.slice(start);
+    return out;
+  }
+
+  private line(line: string, out: SseEvent[]): void {
+    if (line === '') {
+      if (this.data.length > 0) {
+        const ev: SseEvent = { data: this.data.join('\n') };
+        if (this.event !== undefined) ev.event = this.event;
+        if (this.id !== undefined) ev.id = this.id;
+        out.push(ev);
+      }
+      this.data = [];
+      this.event = undefined;
+      return;
+    }
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'data') this.data.push(value);
+    else if (field === 'event') this.event = value;
+    else if (field === 'id') this.id = value;
+  }
+}

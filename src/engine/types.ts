@@ -1,0 +1,103 @@
+/**
+ * The contract between the pacing engine (src/engine, built on the pure src/core) and its
+ * callers (the gateway, the in-process library, the bench). Changing it means changing both sides.
+ */
+export type Priority = 'interactive' | 'default' | 'batch';
+export const PRIORITIES: readonly Priority[] = ['interactive', 'default', 'batch'];
+
+/** Limits of one upstream pool. A field left out is not limited (or not yet learned). */
+export interface PoolLimits {
+  rpm?: number;
+  tpm?: number;
+  rpd?: number;
+  tpd?: number;
+}
+
+export interface PoolConfig extends PoolLimits {
+  /** Models that share this pool's limits. */
+  models: string[];
+}
+
+export interface EngineOptions {
+  /** Configured pools; models not listed get a pool of their own named after the model. */
+  pools?: Record<string, PoolConfig>;
+  /** Fraction of each limit kept unused as a safety margin (default 0.02). */
+  headroom?: number;
+  /** Longest burst, in seconds of the per-minute rate, a pool may send at once (default 2). */
+  burstSeconds?: number;
+  /** Share of each pool that only interactive traffic may use (default 0.2). */
+  reservedInteractiveShare?: number;
+  /** Queue deadline when a request names none (default 30 000 ms). */
+  defaultDeadlineMs?: number;
+  /** Time scale of the upstream (a simulator run with --time-scale); 1 for the real API. */
+  timeScale?: number;
+}
+
+export interface AcquireRequest {
+  pool: string;
+  tenant: string;
+  priority: Priority;
+  /** Weighted fair share of the tenant (default 1). */
+  weight?: number;
+  /** Estimated input tokens plus requested output tokens. */
+  tokens: number;
+  /** Longest time the request may wait in the queue before it is shed. */
+  deadlineMs?: number;
+  /** Aborted when the client goes away: the request leaves the queue at once. */
+  signal?: AbortSignal;
+}
+
+export type ShedReason = 'deadline' | 'too_large' | 'aborted' | 'breaker_open' | 'closed';
+
+export type AcquireResult =
+  | { ok: true; lease: Lease; queuedMs: number }
+  | { ok: false; reason: ShedReason; retryAfterMs: number; message: string };
+
+/** Capacity reserved for one upstream attempt. */
+export interface Lease {
+  readonly pool: string;
+  readonly tokens: number;
+  /** The real usage arrived (or the stream was cut): refund or charge the difference. Idempotent. */
+  settle(actualTokens: number): void;
+  /** Nothing reached the upstream (aborted before dispatch): give the whole reservation back. */
+  cancel(): void;
+}
+
+/** What one upstream answer taught us. `status` 0 means a network error or timeout. */
+export interface UpstreamObservation {
+  pool: string;
+  status: number;
+  /** Response headers, lower-case names. */
+  headers: Record<string, string | undefined>;
+  /** When the request was sent and the response headers arrived (clock ms). */
+  sentAt: number;
+  receivedAt: number;
+}
+
+export interface RetryDecision {
+  retry: boolean;
+  delayMs: number;
+  reason: string;
+}
+
+export interface PoolSnapshot {
+  pool: string;
+  limits: PoolLimits;
+  learned: boolean;
+  available: { requests: number | null; tokens: number | null };
+  pausedUntil: number | null;
+  breaker: 'closed' | 'open' | 'half_open';
+  queued: Record<Priority, number>;
+  inFlight: number;
+}
+
+export interface PacingEngine {
+  /** The pool a model belongs to. */
+  poolFor(model: string): string;
+  acquire(req: AcquireRequest): Promise<AcquireResult>;
+  observe(obs: UpstreamObservation): void;
+  /** Whether and when to retry attempt `attempt` (1-based) after `status` (0 = network error). */
+  retryDecision(pool: string, attempt: number, status: number, headers: Record<string, string | undefined>): RetryDecision;
+  snapshot(): PoolSnapshot[];
+  close(): void;
+}
