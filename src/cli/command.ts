@@ -14,7 +14,12 @@ export class UsageError extends Error {}
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** parseArgs with our conventions: unknown flags and stray positionals are usage errors. */
-export function parseFlags<T extends Options>(argv: string[], options: T, allowPositionals = false) {
+export interface ParsedFlags {
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
+
+export function parseFlags(argv: string[], options: Options, allowPositionals = false): ParsedFlags {
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (err) {
