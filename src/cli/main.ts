@@ -7,6 +7,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   serve: { summary: 'Run the gateway (embedded simulator when no upstream is configured)', load: async () => (await import('./commands/serve.js')).serveCommand },
   sim: { summary: 'Run the OpenAI API simulator', load: async () => (await import('./commands/sim.js')).simCommand },
   bench: { summary: 'Load, burst and chaos runs with an HTML report', load: async () => (await import('./commands/bench.js')).benchCommand },
+  keys: { summary: 'Create, list and revoke virtual keys', load: async () => (await import('./commands/keys.js')).keysCommand },
   usage: { summary: 'Report usage and cost from the ledger', load: async () => (await import('./commands/usage.js')).usageCommand },
 };
 
