@@ -1,0 +1,160 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { summarize } from './percentiles.js';
+import { silentProgress, type Progress } from './progress.js';
+import { renderReportHtml } from './report-html.js';
+import { reportSchema, type Report, type StrategyReport } from './report-schema.js';
+import { runStrategy } from './runner.js';
+import { loadScenario, type StrategyName } from './scenario.js';
+import { buildPlan } from './workload.js';
+
+export {
+  loadScenario,
+  parseScenario,
+  ScenarioError,
+  STRATEGY_NAMES,
+  type Scenario,
+  type StrategyName,
+} from './scenario.js';
+export { reportSchema, type Report, type StrategyReport } from './report-schema.js';
+export { formatTable } from './table.js';
+export { createProgress } from './progress.js';
+
+export interface BenchOptions {
+  /** Bundled scenario name ("steady") or a path to a YAML file. */
+  scenario: string;
+  /** Upstream base URL (incl. /v1) instead of a fresh simulator per strategy. */
+  target?: string;
+  targetApiKey?: string;
+  durationS?: number;
+  /** Folder for report.json and report.html (created). */
+  reportDir?: string;
+  compare?: StrategyName[];
+  seed?: number;
+  timeScale?: number;
+  progress?: Progress;
+  /** Told when a strategy is skipped. */
+  onWarning?: (message: string) => void;
+}
+
+export interface BenchResult {
+  report: Report;
+  files: { json: string; html: string };
+}
+
+/** Runs every strategy on the same seeded plan, one after the other, and writes the report. */
+export async function runBench(o: BenchOptions): Promise<BenchResult> {
+  const { scenario, file } = loadScenario(o.scenario);
+  const durationS = o.durationS ?? scenario.duration_s;
+  const timeScale = o.timeScale ?? scenario.simulator.time_scale;
+  const seed = o.seed ?? scenario.seed;
+  // Default warm-up: one simulated minute (buckets start full), at most 40% of the run.
+  const warmupS = scenario.warmup_s ?? Math.min(60 / timeScale, durationS * 0.4);
+  const steady: [number, number] = [Math.min(warmupS, durationS), durationS];
+  const plan = buildPlan(scenario, { durationS, timeScale, seed });
+  const strategies = o.compare ?? scenario.strategies;
+
+  const results: StrategyReport[] = [];
+  for (const name of strategies) {
+    const runOpts = {
+      scenario,
+      requests: plan.requests,
+      durationS,
+      timeScale,
+      seed,
+      steady,
+      progress: o.progress ?? silentProgress,
+    };
+    try {
+      results.push(
+        await runStrategy(
+          name,
+          o.target
+            ? { ...runOpts, target: o.target, ...(o.targetApiKey ? { targetApiKey: o.targetApiKey } : {}) }
+            : runOpts,
+        ),
+      );
+    } catch (err) {
+      // One strategy that cannot start (missing module, bad gateway config) must not lose the others.
+      const why =
+        (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND'
+          ? `${name === 'pacer' ? 'gateway' : 'simulator'} not available in this build`
+          : `failed: ${(err as Error).message}`;
+      o.onWarning?.(`${name}: ${why}`);
+      results.push(skippedReport(name, why));
+    }
+  }
+
+  const report: Report = reportSchema.parse({
+    version: 1,
+    created_at: new Date().toISOString(),
+    scenario: {
+      name: scenario.name,
+      file,
+      description: scenario.description,
+      model: scenario.model,
+      seed,
+      duration_s: durationS,
+      warmup_s: steady[0],
+      drain_s: scenario.drain_s,
+      time_scale: timeScale,
+      demand: scenario.load.demand ?? null,
+      rate_per_s: plan.ratePerS,
+      planned_requests: plan.requests.length,
+      tpm: scenario.simulator.tpm,
+      rpm: scenario.simulator.rpm,
+      steady_window_s: steady,
+    },
+    strategies: results,
+  });
+  const dir = path.resolve(o.reportDir ?? path.join('reports', scenario.name));
+  await mkdir(dir, { recursive: true });
+  const files = { json: path.join(dir, 'report.json'), html: path.join(dir, 'report.html') };
+  await writeFile(files.json, JSON.stringify(report, null, 2) + '\n');
+  await writeFile(files.html, renderReportHtml(report));
+  return { report, files };
+}
+
+function skippedReport(name: string, why: string): StrategyReport {
+  const empty = summarize([]);
+  return {
+    name,
+    upstream: '',
+    gateway: null,
+    skipped: why,
+    wall_s: 0,
+    summary: {
+      requests: 0,
+      ok: 0,
+      errors: 0,
+      error_rate: null,
+      errors_by_kind: {},
+      goodput_pct: null,
+      goodput_tokens_per_min: null,
+      quota_used_pct: 0,
+      upstream_charged_pct: null,
+      upstream: null,
+      client_429: 0,
+      retries: 0,
+      ttft_ms: empty,
+      e2e_ms: empty,
+      queue_ms: null,
+      usage_tokens: { input: 0, output: 0 },
+      cost_usd: 0,
+      fairness_jain: null,
+    },
+    tenants: [],
+    series: {
+      t: [],
+      sent: [],
+      ok: [],
+      errors: [],
+      client_429: [],
+      goodput_tpm: [],
+      upstream_accepted: [],
+      upstream_429: [],
+      upstream_tpm: [],
+    },
+    cdf: { e2e_ms: [], ttft_ms: [] },
+  };
+}

@@ -1,0 +1,24 @@
+import type { Attempt } from '../outcome.js';
+import type { PlannedRequest } from '../workload.js';
+
+export interface SendContext {
+  /** Aborts the request when the run is cut at the end of the drain. */
+  signal: AbortSignal;
+  /** Wall-clock ms of the request's planned arrival. */
+  arrivalAt: number;
+}
+
+/** One way of calling the API (by hand, with the SDK, through Pacer). */
+export interface Strategy {
+  send(r: PlannedRequest, ctx: SendContext): Promise<Attempt>;
+  close(): Promise<void>;
+}
+
+export interface StrategyDeps {
+  baseUrl: string;
+  apiKey: string;
+  timeScale: number;
+  now(): number;
+  /** Called for every HTTP attempt with its status (null: no response), for the client-side series. */
+  onAttempt(status: number | null, at: number): void;
+}

@@ -1,0 +1,93 @@
+import type { Command } from '../command.js';
+import { numberFlag, parseFlags, UsageError } from '../command.js';
+import {
+  createProgress,
+  formatTable,
+  runBench,
+  ScenarioError,
+  STRATEGY_NAMES,
+  type StrategyName,
+} from '../../bench/index.js';
+
+const usage = `Usage: pacer bench --scenario NAME [flags]
+
+Open-loop load (seeded Poisson arrivals) from a scenario file, run once per strategy against a
+fresh simulator (or --target), then report.json + report.html in --report DIR and a table on stdout.
+
+Flags:
+  --scenario NAME     steady | burst | chaos | noisy-tenant | mixed-priority, or a path to a YAML file
+  --target URL        upstream base URL (incl. /v1) instead of a fresh simulator per strategy
+                      (key from OPENAI_API_KEY; upstream figures only if it serves /sim/stats)
+  --duration S        seconds of load (wall clock; default from the scenario)
+  --report DIR        where to write report.json and report.html (default reports/<scenario>)
+  --compare LIST      comma-separated strategies: ${STRATEGY_NAMES.join(',')} (default from the scenario)
+  --seed N            seed for arrivals, sizes and the simulator (default from the scenario)
+  --time-scale N      simulator time scale: a "minute" lasts 60/N s (default from the scenario)
+  -h, --help          this help`;
+
+export function parseCompare(value: string | undefined): StrategyName[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new UsageError('--compare needs at least one strategy');
+  for (const n of names)
+    if (!(STRATEGY_NAMES as readonly string[]).includes(n))
+      throw new UsageError(`--compare: unknown strategy "${n}" (expected ${STRATEGY_NAMES.join(', ')})`);
+  return names as StrategyName[];
+}
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'Load, burst and chaos runs with an HTML report',
+  usage,
+  async run(argv) {
+    const { values } = parseFlags(argv, {
+      scenario: { type: 'string' },
+      target: { type: 'string' },
+      duration: { type: 'string' },
+      report: { type: 'string' },
+      compare: { type: 'string' },
+      seed: { type: 'string' },
+      'time-scale': { type: 'string' },
+    });
+    const scenario = values['scenario'];
+    if (typeof scenario !== 'string' || scenario === '') throw new UsageError('--scenario is required');
+    const str = (k: string): string | undefined =>
+      typeof values[k] === 'string' ? (values[k] as string) : undefined;
+    const durationS = numberFlag(str('duration'), 'duration', { min: 1 });
+    const seed = numberFlag(str('seed'), 'seed', { integer: true });
+    const timeScale = numberFlag(str('time-scale'), 'time-scale', { min: 0.001 });
+    const target = str('target');
+    if (target !== undefined && !/^https?:\/\//.test(target))
+      throw new UsageError(`--target must be an http(s) URL, got "${target}"`);
+    const compare = parseCompare(str('compare'));
+    const reportDir = str('report');
+    try {
+      const { report, files } = await runBench({
+        scenario,
+        progress: createProgress(process.stderr),
+        onWarning: (m) => console.error(`pacer bench: ${m}`),
+        ...(target !== undefined
+          ? { target, targetApiKey: process.env['OPENAI_API_KEY'] ?? 'sk-pacer-bench' }
+          : {}),
+        ...(durationS !== undefined ? { durationS } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(timeScale !== undefined ? { timeScale } : {}),
+        ...(compare ? { compare } : {}),
+        ...(reportDir !== undefined ? { reportDir } : {}),
+      });
+      console.log(formatTable(report));
+      console.log(`\nreport: ${files.html}\n        ${files.json}`);
+      // A report where nothing ran is a failure, not a result.
+      return report.strategies.every((s) => s.skipped !== null) ? 1 : 0;
+    } catch (err) {
+      if (err instanceof ScenarioError) {
+        console.error(`pacer bench: ${err.message}`);
+        return 2;
+      }
+      throw err;
+    }
+  },
+};
