@@ -1,0 +1,5 @@
+-- Deletes a lock only if ARGV[1] still owns it (never someone else's after a TTL expiry).
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
