@@ -31,6 +31,15 @@ export interface EngineOptions {
   defaultDeadlineMs?: number;
   /** Time scale of the upstream (a simulator run with --time-scale); 1 for the real API. */
   timeScale?: number;
+  /**
+   * Give unused reserved tokens back when the real usage arrives (default true). Set false when the
+   * upstream keeps the whole reservation (e.g. the simulator without settleUsage).
+   */
+  refundUnused?: boolean;
+  /** Retry policy (defaults: 3 attempts, 250 ms base, 8 s cap, budget 10 % of requests). */
+  retry?: { maxAttempts?: number; baseMs?: number; capMs?: number; budgetRatio?: number; maxServerDelayMs?: number };
+  /** Circuit breaker per pool (defaults: 5 consecutive failures, 10 s cooldown, divided by timeScale). */
+  breaker?: { threshold?: number; cooldownMs?: number };
 }
 
 export interface AcquireRequest {
@@ -72,6 +81,16 @@ export interface UpstreamObservation {
   /** When the request was sent and the response headers arrived (clock ms). */
   sentAt: number;
   receivedAt: number;
+  /** On a 429: the body's error type or code (tokens | requests | insufficient_quota) when known. */
+  rateLimitType?: string;
+}
+
+/** Optional facts about a failed attempt that headers do not carry. */
+export interface RetryContext {
+  /** The upstream error code or type (insufficient_quota is never retried). */
+  errorCode?: string;
+  /** Bytes of the stream already reached the client: never retry then. */
+  firstByteSent?: boolean;
 }
 
 export interface RetryDecision {
@@ -97,7 +116,7 @@ export interface PacingEngine {
   acquire(req: AcquireRequest): Promise<AcquireResult>;
   observe(obs: UpstreamObservation): void;
   /** Whether and when to retry attempt `attempt` (1-based) after `status` (0 = network error). */
-  retryDecision(pool: string, attempt: number, status: number, headers: Record<string, string | undefined>): RetryDecision;
+  retryDecision(pool: string, attempt: number, status: number, headers: Record<string, string | undefined>, context?: RetryContext): RetryDecision;
   snapshot(): PoolSnapshot[];
   close(): void;
 }

@@ -1,0 +1,3 @@
+export * from './bucket.js';
+export * from './policy.js';
+export * from './take-all.js';

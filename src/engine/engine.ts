@@ -1,0 +1,336 @@
+import type { Clock, Rng } from '../core/clock.js';
+import type { Cost, TakeAllResult } from '../core/limiter/take-all.js';
+import { findModel, poolOf } from '../core/models.js';
+import { reserveShareFor } from '../core/queue/dispatch.js';
+import { earliestDeadline, enqueue, head, remove, type QueueItem } from '../core/queue/queue.js';
+import { breakerAdmit, breakerMode } from '../core/retry/breaker.js';
+import { depositRequest, spendRetry } from '../core/retry/budget.js';
+import { decideRetry } from '../core/retry/decide.js';
+import { systemClock, systemRng } from '../platform/system.js';
+import { createLease } from './lease.js';
+import { createMemoryStore } from './memory-store.js';
+import { observePool } from './observe.js';
+import { resolveSettings } from './settings.js';
+import { createWakeTimer } from './wake-timer.js';
+import { gate, settleWaiter, shed, shedAll, shedExpired, startEstimate } from './waiters.js';
+import {
+  createPool,
+  effectiveLimits,
+  snapshotPool,
+  isKnown,
+  recordDispatch,
+  type PoolRuntime,
+  type Waiter,
+} from './pool.js';
+import { isPromise, type QuotaStore } from './store.js';
+import { systemTimers, type Timers } from './timers.js';
+import type {
+  AcquireRequest,
+  AcquireResult,
+  EngineOptions,
+  PacingEngine,
+  PoolSnapshot,
+  RetryContext,
+  RetryDecision,
+  ShedReason,
+  UpstreamObservation,
+} from './types.js';
+
+export interface EngineDeps {
+  clock?: Clock;
+  rng?: Rng;
+  timers?: Timers;
+  store?: QuotaStore;
+}
+
+/**
+ * The pacing engine: holds pool state (buckets through a QuotaStore port), runs the admission
+ * queue with one timer, and answers acquire/observe/retryDecision for the gateway and library.
+ */
+export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {}): PacingEngine {
+  const clock = deps.clock ?? systemClock;
+  const rng = deps.rng ?? systemRng;
+  const timers = deps.timers ?? systemTimers;
+  const store = deps.store ?? createMemoryStore();
+  const settings = resolveSettings(options);
+  const { knobs, reservedShare, refundUnused } = settings;
+  const leaseHooks = {
+    adjust: (pool: PoolRuntime, delta: Cost) =>
+      apply(pool, store.adjust(pool.name, clock.now(), delta, pool.policies)),
+    wake: (pool: PoolRuntime) => pump(pool),
+  };
+
+  const modelToPool = new Map<string, string>();
+  const pools = new Map<string, PoolRuntime>();
+  for (const [name, cfg] of Object.entries(options.pools ?? {})) {
+    const { models, ...limits } = cfg;
+    pools.set(name, createPool(name, limits, knobs, settings.budget, clock.now(), refundUnused));
+    for (const m of models) modelToPool.set(m, name);
+  }
+
+  let nextId = 1;
+  let closed = false;
+  const wakeTimer = createWakeTimer(clock, timers, () => {
+    const now = clock.now();
+    for (const p of pools.values()) if (p.wakeAt <= now) pump(p);
+    schedule();
+  });
+
+  function poolFor(model: string): string {
+    const configured = modelToPool.get(model);
+    if (configured !== undefined) return configured;
+    const info = findModel(model);
+    return info ? poolOf(info) : model;
+  }
+
+  function getPool(name: string): PoolRuntime {
+    let p = pools.get(name);
+    if (!p) pools.set(name, (p = createPool(name, {}, knobs, settings.budget, clock.now(), refundUnused)));
+    return p;
+  }
+
+  function apply(pool: PoolRuntime, r: ReturnType<QuotaStore['adjust']>): void {
+    const policies = pool.policies;
+    if (isPromise(r)) {
+      r.then(
+        (states) => {
+          if (policies === pool.policies) pool.mirror = states;
+        },
+        () => undefined,
+      );
+    } else pool.mirror = r;
+  }
+
+  function dispatch(pool: PoolRuntime, w: Waiter, now: number): void {
+    const adm = breakerAdmit(pool.breaker, now);
+    pool.breaker = adm.state;
+    const probe = adm.state.probeInFlight && breakerMode(adm.state, now) === 'half_open';
+    pool.inFlight++;
+    pool.budget = depositRequest(pool.budget, now, settings.budget);
+    recordDispatch(pool, now, w.item.tokens, settings.logKeepMs);
+    settleWaiter(
+      pool,
+      w,
+      {
+        ok: true,
+        lease: createLease(pool, w.item.tokens, probe, leaseHooks),
+        queuedMs: now - w.item.enqueuedAt,
+      },
+      true,
+    );
+  }
+
+  /** Handles a take result: 0 when the loop may go on with the next head, else when to look again. */
+  function onTake(pool: PoolRuntime, item: QueueItem, r: TakeAllResult, now: number): number {
+    if (r.allowed) {
+      const w = pool.waiters.get(item.id);
+      if (w) dispatch(pool, w, now);
+      else {
+        // It left (aborted, shed) while the store answered: give the units back.
+        remove(pool.queue, item);
+        apply(pool, store.adjust(pool.name, now, { requests: 1, tokens: item.tokens }, pool.policies));
+      }
+      return 0;
+    }
+    if (r.tooLarge) {
+      const w = pool.waiters.get(item.id);
+      if (w) shed(pool, w, 'too_large', 0, tooLargeMessage(pool, item.tokens));
+      else remove(pool.queue, item);
+      return 0;
+    }
+    return now + r.waitMs;
+  }
+
+  function pump(pool: PoolRuntime): void {
+    if (pool.pumping || closed) return;
+    let wake = Infinity;
+    for (;;) {
+      const now = clock.now();
+      shedExpired(pool, now, false, reservedShare);
+      const item = head(pool.queue);
+      if (!item) break;
+      let blocked = gate(pool, now);
+      if (blocked === 0) {
+        const r = store.take(
+          pool.name,
+          now,
+          { requests: 1, tokens: item.tokens },
+          pool.policies,
+          reserveShareFor(item.priority, reservedShare),
+        );
+        if (isPromise(r)) {
+          pool.pumping = true;
+          const policies = pool.policies;
+          r.then(
+            (res) => {
+              pool.pumping = false;
+              if (policies === pool.policies) pool.mirror = res.states;
+              onTake(pool, item, res, clock.now());
+              pump(pool);
+            },
+            () => {
+              pool.pumping = false;
+              const w = pool.waiters.get(item.id);
+              if (w) shed(pool, w, 'closed', 1000, 'The quota store is unavailable.');
+              pump(pool);
+            },
+          );
+          return;
+        }
+        pool.mirror = r.states;
+        blocked = onTake(pool, item, r, now);
+        if (blocked === 0) continue;
+      }
+      // The head cannot start now, so nothing can: whatever is due now misses its deadline.
+      if (shedExpired(pool, now, true, reservedShare) > 0) continue;
+      const d = earliestDeadline(pool.queue);
+      wake = Math.min(blocked, d ? d.deadline : Infinity);
+      break;
+    }
+    pool.wakeAt = wake;
+    schedule();
+  }
+
+  function schedule(): void {
+    let at = Infinity;
+    if (!closed) for (const p of pools.values()) if (p.wakeAt < at) at = p.wakeAt;
+    wakeTimer.arm(at);
+  }
+
+  function tooLargeMessage(pool: PoolRuntime, tokens: number): string {
+    const l = effectiveLimits(pool);
+    const limit =
+      tokens > (l.tpm ?? Infinity)
+        ? `tokens per min (TPM): Limit ${l.tpm}`
+        : `tokens per day (TPD): Limit ${l.tpd}`;
+    return `Request too large for pool ${pool.name} on ${limit}, Requested ${tokens}. The input or output tokens must be reduced in order to run successfully.`;
+  }
+
+  /** Answers that need no queue: closed, aborted, too large, breaker open. */
+  function refuseEarly(
+    req: AcquireRequest,
+    pool: PoolRuntime,
+    tokens: number,
+    now: number,
+  ): AcquireResult | null {
+    if (closed) return refusal('closed', 0, 'The pacing engine is closed.');
+    if (req.signal?.aborted) return refusal('aborted', 0, 'The request was aborted.');
+    const limits = effectiveLimits(pool);
+    if (tokens > (limits.tpm ?? Infinity) || tokens > (limits.tpd ?? Infinity)) {
+      return refusal('too_large', 0, tooLargeMessage(pool, tokens));
+    }
+    if (breakerMode(pool.breaker, now) === 'open') {
+      const ms = Math.ceil(pool.breaker.openUntil - now);
+      return refusal(
+        'breaker_open',
+        ms,
+        `The circuit breaker of pool ${pool.name} is open; it probes again in ${ms} ms.`,
+      );
+    }
+    return null;
+  }
+
+  function acquire(req: AcquireRequest): Promise<AcquireResult> {
+    const pool = getPool(req.pool);
+    const now = clock.now();
+    // A non-finite estimate would poison the buckets (NaN never compares): count it as 0.
+    const tokens = Number.isFinite(req.tokens) ? Math.max(0, Math.ceil(req.tokens)) : 0;
+    const early = refuseEarly(req, pool, tokens, now);
+    if (early) return Promise.resolve(early);
+    const deadlineMs = Math.max(0, req.deadlineMs ?? settings.defaultDeadlineMs);
+    const weight = req.weight !== undefined && req.weight > 0 ? req.weight : 1;
+    const item: QueueItem = {
+      id: nextId++,
+      tenant: req.tenant,
+      priority: req.priority,
+      weight,
+      tokens,
+      enqueuedAt: now,
+      deadline: now + deadlineMs,
+      start: 0,
+      finish: 0,
+      removed: false,
+    };
+    if (isKnown(pool)) {
+      const eta = startEstimate(pool, item, now, false, reservedShare);
+      if (eta > deadlineMs) {
+        const ms = Math.ceil(eta);
+        const msg = `Pool ${pool.name} cannot start this request within ${deadlineMs} ms; it would fit in ${ms} ms.`;
+        return Promise.resolve(refusal('deadline', ms, msg));
+      }
+    }
+    return new Promise<AcquireResult>((resolve) => {
+      const w: Waiter = { item, resolve, signal: req.signal, onAbort: undefined };
+      if (req.signal) {
+        w.onAbort = () => {
+          if (!pool.waiters.has(item.id)) return;
+          shed(pool, w, 'aborted', 0, 'The request was aborted while queued.');
+          pump(pool);
+        };
+        req.signal.addEventListener('abort', w.onAbort, { once: true });
+      }
+      pool.waiters.set(item.id, w);
+      enqueue(pool.queue, item);
+      pump(pool);
+    });
+  }
+
+  function observe(obs: UpstreamObservation): void {
+    if (closed) return;
+    const pool = getPool(obs.pool);
+    const now = clock.now();
+    const out = observePool(pool, obs, now, settings);
+    if (out.breakerOpened) {
+      const ms = pool.breaker.openUntil - now;
+      shedAll(
+        pool,
+        'breaker_open',
+        ms,
+        `The circuit breaker of pool ${pool.name} opened after repeated upstream failures; it probes again in ${Math.ceil(ms)} ms.`,
+      );
+    }
+    if (out.ceilings) apply(pool, store.tighten(pool.name, now, out.ceilings, pool.policies));
+    pump(pool);
+  }
+
+  function retryDecision(
+    poolName: string,
+    attempt: number,
+    status: number,
+    headers: Record<string, string | undefined>,
+    context: RetryContext = {},
+  ): RetryDecision {
+    const pool = getPool(poolName);
+    const now = clock.now();
+    const v = decideRetry(
+      { attempt, status, headers, errorCode: context.errorCode, firstByteSent: context.firstByteSent, now },
+      rng,
+      settings.retry,
+    );
+    if (!v.retry) return v;
+    if (breakerMode(pool.breaker, now) === 'open')
+      return { retry: false, delayMs: Math.max(0, pool.breaker.openUntil - now), reason: 'breaker_open' };
+    const spent = spendRetry(pool.budget, now, settings.budget);
+    pool.budget = spent.state;
+    if (!spent.allowed) return { retry: false, delayMs: 0, reason: 'retry_budget' };
+    return v;
+  }
+
+  function snapshot(): PoolSnapshot[] {
+    const now = clock.now();
+    return [...pools.values()].map((p) => snapshotPool(p, now));
+  }
+
+  function close(): void {
+    if (closed) return;
+    for (const p of pools.values()) shedAll(p, 'closed', 0, 'The pacing engine is closed.');
+    closed = true;
+    wakeTimer.disarm();
+  }
+
+  return { poolFor, acquire, observe, retryDecision, snapshot, close };
+}
+
+function refusal(reason: ShedReason, retryAfterMs: number, message: string): AcquireResult {
+  return { ok: false, reason, retryAfterMs, message };
+}

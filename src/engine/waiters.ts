@@ -1,0 +1,91 @@
+import { estimateStartMs, reserveShareFor } from '../core/queue/dispatch.js';
+import { earliestDeadline, queuedAhead, remove, type QueueItem } from '../core/queue/queue.js';
+import { breakerMode } from '../core/retry/breaker.js';
+import { isKnown, levelsAt, type PoolRuntime, type Waiter } from './pool.js';
+import type { AcquireResult, ShedReason } from './types.js';
+
+/** Queue-side decisions of one pool: resolving waiters, shedding, and the dispatch gate. */
+export function settleWaiter(pool: PoolRuntime, w: Waiter, result: AcquireResult, served = false): void {
+  remove(pool.queue, w.item, served);
+  pool.waiters.delete(w.item.id);
+  if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort);
+  w.resolve(result);
+}
+
+export function shed(
+  pool: PoolRuntime,
+  w: Waiter,
+  reason: ShedReason,
+  retryAfterMs: number,
+  message: string,
+): void {
+  settleWaiter(pool, w, { ok: false, reason, retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)), message });
+}
+
+/** When a queued item could still start, from now (for the retry-after of a shed). */
+export function startEstimate(
+  pool: PoolRuntime,
+  item: QueueItem,
+  now: number,
+  queued: boolean,
+  reservedShare: number,
+): number {
+  const ahead = queuedAhead(pool.queue, item.priority);
+  const aheadTokens =
+    (queued ? ahead.tokens - item.tokens : ahead.tokens) * (pool.refunds ? pool.usageRatio : 1);
+  const aheadCost = { requests: queued ? ahead.count - 1 : ahead.count, tokens: aheadTokens };
+  return estimateStartMs(
+    aheadCost,
+    { requests: 1, tokens: item.tokens },
+    levelsAt(pool, now),
+    pool.policies,
+    reserveShareFor(item.priority, reservedShare),
+    now,
+    pool.adapt.pausedUntil,
+  );
+}
+
+/** Sheds queued items whose deadline is (strictly, or also exactly) past. */
+export function shedExpired(
+  pool: PoolRuntime,
+  now: number,
+  inclusive: boolean,
+  reservedShare: number,
+): number {
+  let n = 0;
+  for (
+    let it = earliestDeadline(pool.queue);
+    it && (it.deadline < now || (inclusive && it.deadline === now));
+    it = earliestDeadline(pool.queue)
+  ) {
+    const w = pool.waiters.get(it.id);
+    if (!w) {
+      remove(pool.queue, it);
+      continue;
+    }
+    const eta = startEstimate(pool, it, now, true, reservedShare);
+    shed(
+      pool,
+      w,
+      'deadline',
+      eta,
+      `Request could not start within its ${it.deadline - it.enqueuedAt} ms deadline on pool ${pool.name}.`,
+    );
+    n++;
+  }
+  return n;
+}
+
+export function shedAll(pool: PoolRuntime, reason: ShedReason, retryAfterMs: number, message: string): void {
+  for (const w of [...pool.waiters.values()]) shed(pool, w, reason, retryAfterMs, message);
+}
+
+/** 0 when the head may be tried now; else the clock ms to look again (Infinity: on an event). */
+export function gate(pool: PoolRuntime, now: number): number {
+  if (pool.adapt.pausedUntil > now) return pool.adapt.pausedUntil;
+  const mode = breakerMode(pool.breaker, now);
+  if (mode === 'open') return pool.breaker.openUntil;
+  if (mode === 'half_open' && pool.breaker.probeInFlight) return Infinity;
+  if (!isKnown(pool) && pool.inFlight > 0) return Infinity;
+  return 0;
+}
