@@ -16,7 +16,11 @@ afterAll(async () => {
 });
 
 const postSdp = (key: string, sdp: string, base = sim.url): Promise<Response> =>
-  fetch(`${base}/realtime/calls`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/sdp' }, body: sdp });
+  fetch(`${base}/realtime/calls`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/sdp' },
+    body: sdp,
+  });
 
 describe('client secrets (GA)', () => {
   it('mints an ek_ with the full session object echoed', async () => {
@@ -24,7 +28,12 @@ describe('client secrets (GA)', () => {
     const now = Math.floor(Date.now() / 1000);
     const secret = await client.realtime.clientSecrets.create({
       expires_after: { anchor: 'created_at', seconds: 120 },
-      session: { type: 'realtime', model: 'gpt-realtime', instructions: 'Be brief.', audio: { output: { voice: 'marin' } } },
+      session: {
+        type: 'realtime',
+        model: 'gpt-realtime',
+        instructions: 'Be brief.',
+        audio: { output: { voice: 'marin' } },
+      },
     });
     expect(secret.value).toMatch(/^ek_[0-9a-f]{32}$/);
     expect(secret.expires_at).toBeGreaterThanOrEqual(now + 119);
@@ -37,7 +46,10 @@ describe('client secrets (GA)', () => {
       output_modalities: ['audio'],
       max_output_tokens: 'inf',
       tool_choice: 'auto',
-      audio: { input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: { type: 'server_vad' } }, output: { voice: 'marin', speed: 1 } },
+      audio: {
+        input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: { type: 'server_vad' } },
+        output: { voice: 'marin', speed: 1 },
+      },
     });
     expect((secret.session as { id: string }).id).toMatch(/^sess_/);
     expect(sim.stats().client_secrets_minted).toBe(before + 1);
@@ -46,9 +58,15 @@ describe('client secrets (GA)', () => {
   it('defaults to 600 s and rejects out-of-range ttl and unknown models', async () => {
     const s = await client.realtime.clientSecrets.create({});
     expect(s.expires_at - Math.floor(Date.now() / 1000)).toBeGreaterThan(590);
-    await expect(client.realtime.clientSecrets.create({ expires_after: { anchor: 'created_at', seconds: 5 } })).rejects.toBeInstanceOf(BadRequestError);
-    await expect(client.realtime.clientSecrets.create({ expires_after: { anchor: 'created_at', seconds: 7201 } })).rejects.toMatchObject({ status: 400, param: 'expires_after' });
-    await expect(client.realtime.clientSecrets.create({ session: { type: 'realtime', model: 'gpt-4o-mini' } })).rejects.toMatchObject({ status: 400, param: 'session.model' });
+    await expect(
+      client.realtime.clientSecrets.create({ expires_after: { anchor: 'created_at', seconds: 5 } }),
+    ).rejects.toBeInstanceOf(BadRequestError);
+    await expect(
+      client.realtime.clientSecrets.create({ expires_after: { anchor: 'created_at', seconds: 7201 } }),
+    ).rejects.toMatchObject({ status: 400, param: 'expires_after' });
+    await expect(
+      client.realtime.clientSecrets.create({ session: { type: 'realtime', model: 'gpt-4o-mini' } }),
+    ).rejects.toMatchObject({ status: 400, param: 'session.model' });
   });
 
   it('refuses to mint with an ephemeral key', async () => {
@@ -61,12 +79,22 @@ describe('client secrets (GA)', () => {
     const res = await fetch(`${sim.url}/realtime/sessions`, {
       method: 'POST',
       headers: { authorization: 'Bearer sk-server', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o-realtime-preview-2025-06-03', voice: 'verse', modalities: ['audio', 'text'] }),
+      body: JSON.stringify({
+        model: 'gpt-4o-realtime-preview-2025-06-03',
+        voice: 'verse',
+        modalities: ['audio', 'text'],
+      }),
     });
     expect(res.status).toBe(200);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire JSON, checked by the assertions
     const body = (await res.json()) as Record<string, any>;
-    expect(body).toMatchObject({ object: 'realtime.session', model: 'gpt-4o-realtime-preview-2025-06-03', voice: 'verse', input_audio_format: 'pcm16', output_audio_format: 'pcm16' });
+    expect(body).toMatchObject({
+      object: 'realtime.session',
+      model: 'gpt-4o-realtime-preview-2025-06-03',
+      voice: 'verse',
+      input_audio_format: 'pcm16',
+      output_audio_format: 'pcm16',
+    });
     expect(body.client_secret.value).toMatch(/^ek_/);
     const ttl = body.client_secret.expires_at - Math.floor(Date.now() / 1000);
     expect(ttl).toBeGreaterThanOrEqual(59);
@@ -77,7 +105,9 @@ describe('client secrets (GA)', () => {
 describe('calls (WebRTC SDP)', () => {
   it('answers an application/sdp offer made with an ephemeral key', async () => {
     const before = sim.stats().realtime_sessions;
-    const s = await client.realtime.clientSecrets.create({ session: { type: 'realtime', model: 'gpt-realtime' } });
+    const s = await client.realtime.clientSecrets.create({
+      session: { type: 'realtime', model: 'gpt-realtime' },
+    });
     const res = await postSdp(s.value, CHROME_OFFER);
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toBe('application/sdp');
@@ -94,8 +124,18 @@ describe('calls (WebRTC SDP)', () => {
   it('answers the unified multipart form with a server key', async () => {
     const form = new FormData();
     form.set('sdp', new Blob([CHROME_OFFER], { type: 'application/sdp' }));
-    form.set('session', new Blob([JSON.stringify({ type: 'realtime', model: 'gpt-realtime', audio: { output: { voice: 'marin' } } })], { type: 'application/json' }));
-    const res = await fetch(`${sim.url}/realtime/calls`, { method: 'POST', headers: { authorization: 'Bearer sk-server' }, body: form });
+    form.set(
+      'session',
+      new Blob(
+        [JSON.stringify({ type: 'realtime', model: 'gpt-realtime', audio: { output: { voice: 'marin' } } })],
+        { type: 'application/json' },
+      ),
+    );
+    const res = await fetch(`${sim.url}/realtime/calls`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-server' },
+      body: form,
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toMatch(/^\/v1\/realtime\/calls\/rtc_/);
     expect(await res.text()).toContain('m=audio 9 UDP/TLS/RTP/SAVPF 111');

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { buildAnswer, parseOffer } from '../../src/simulator/realtime/sdp.js';
 import { CHROME_OFFER } from './fixtures/chrome-offer.js';
 
-const id = { sessionId: '123', iceUfrag: 'abcdEFGH', icePwd: 'x'.repeat(24), fingerprint: Array(32).fill('AB').join(':') };
+const id = {
+  sessionId: '123',
+  iceUfrag: 'abcdEFGH',
+  icePwd: 'x'.repeat(24),
+  fingerprint: Array(32).fill('AB').join(':'),
+};
 
 describe('sdp', () => {
   it('accepts a Chrome offer and answers opus + the data channel, bundled, mids mirrored', () => {
@@ -37,7 +42,9 @@ describe('sdp', () => {
   });
 
   it('answers passive to an active offer and mirrors sendonly as recvonly', () => {
-    const parsed = parseOffer(CHROME_OFFER.replaceAll('a=setup:actpass', 'a=setup:active').replace('a=sendrecv', 'a=sendonly'));
+    const parsed = parseOffer(
+      CHROME_OFFER.replaceAll('a=setup:actpass', 'a=setup:active').replace('a=sendrecv', 'a=sendonly'),
+    );
     if (!parsed.ok) throw new Error(parsed.message);
     const answer = buildAnswer(parsed.offer, id);
     expect(answer).toContain('a=setup:passive');

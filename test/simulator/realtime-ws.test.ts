@@ -18,12 +18,24 @@ afterAll(async () => {
 });
 
 /** The SDK always builds a wss:// URL; plain TCP lets it talk to the local http simulator. */
-const plain = { createConnection: (o: { host?: string; port?: number }) => connect({ host: o.host ?? '127.0.0.1', port: Number(o.port) }) };
+const plain = {
+  createConnection: (o: { host?: string; port?: number }) =>
+    connect({ host: o.host ?? '127.0.0.1', port: Number(o.port) }),
+};
 
-async function openSdk(s: Sim, model = 'gpt-realtime'): Promise<{ rt: OpenAIRealtimeWS; events: Event[]; next(type: string): Promise<Event> }> {
+async function openSdk(
+  s: Sim,
+  model = 'gpt-realtime',
+): Promise<{ rt: OpenAIRealtimeWS; events: Event[]; next(type: string): Promise<Event> }> {
   const client = new OpenAI({ apiKey: 'sk-server', baseURL: s.url });
   const rt = new OpenAIRealtimeWS({ model, options: plain as never }, client);
-  return { rt, ...collect((cb) => rt.on('event', cb as never), (cb) => rt.socket.on('close', cb)) };
+  return {
+    rt,
+    ...collect(
+      (cb) => rt.on('event', cb as never),
+      (cb) => rt.socket.on('close', cb),
+    ),
+  };
 }
 
 function collect(subscribe: (cb: (e: Event) => void) => void, onClose: (cb: () => void) => void) {
@@ -46,7 +58,12 @@ function collect(subscribe: (cb: (e: Event) => void) => void, onClose: (cb: () =
     next(type: string): Promise<Event> {
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`timeout waiting for ${type}`)), 5000);
-        waiters.push({ type, from: events.length, resolve: (e) => (clearTimeout(t), resolve(e)), reject: (e) => (clearTimeout(t), reject(e)) });
+        waiters.push({
+          type,
+          from: events.length,
+          resolve: (e) => (clearTimeout(t), resolve(e)),
+          reject: (e) => (clearTimeout(t), reject(e)),
+        });
       });
     },
   };
@@ -54,7 +71,13 @@ function collect(subscribe: (cb: (e: Event) => void) => void, onClose: (cb: () =
 
 function openRaw(s: Sim, path: string, opts: WebSocket.ClientOptions = {}, protocols?: string[]) {
   const ws = new WebSocket(`${s.url.replace('http', 'ws')}${path}`, protocols, opts);
-  return { ws, ...collect((cb) => ws.on('message', (d) => cb(JSON.parse(d.toString()))), (cb) => ws.on('close', cb)) };
+  return {
+    ws,
+    ...collect(
+      (cb) => ws.on('message', (d) => cb(JSON.parse(d.toString()))),
+      (cb) => ws.on('close', cb),
+    ),
+  };
 }
 
 function handshakeStatus(ws: WebSocket): Promise<{ status: number; body: string }> {
@@ -75,14 +98,28 @@ describe('realtime websocket via the SDK', () => {
     const { rt, events, next } = await openSdk(sim);
     const created = await next('session.created');
     expect(created.event_id).toMatch(/^event_/);
-    expect(created.session).toMatchObject({ type: 'realtime', object: 'realtime.session', model: 'gpt-realtime', output_modalities: ['audio'] });
+    expect(created.session).toMatchObject({
+      type: 'realtime',
+      object: 'realtime.session',
+      model: 'gpt-realtime',
+      output_modalities: ['audio'],
+    });
     expect(created.session.id).toMatch(/^sess_/);
     expect(sim.stats().realtime_sessions).toBe(before + 1);
 
-    rt.send({ type: 'session.update', session: { type: 'realtime', output_modalities: ['text'], instructions: 'Answer briefly.' } });
-    expect((await next('session.updated')).session).toMatchObject({ output_modalities: ['text'], instructions: 'Answer briefly.' });
+    rt.send({
+      type: 'session.update',
+      session: { type: 'realtime', output_modalities: ['text'], instructions: 'Answer briefly.' },
+    });
+    expect((await next('session.updated')).session).toMatchObject({
+      output_modalities: ['text'],
+      instructions: 'Answer briefly.',
+    });
 
-    rt.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Say something.' }] } });
+    rt.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Say something.' }] },
+    });
     const added = await next('conversation.item.done');
     expect(added.item).toMatchObject({ type: 'message', role: 'user' });
 
@@ -104,10 +141,18 @@ describe('realtime websocket via the SDK', () => {
       'conversation.item.done',
       'response.done',
     ]);
-    const text = events.slice(start).filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta).join('');
+    const text = events
+      .slice(start)
+      .filter((e) => e.type === 'response.output_text.delta')
+      .map((e) => e.delta)
+      .join('');
     const textDone = events.find((e) => e.type === 'response.output_text.done')!;
     expect(textDone.text).toBe(text);
-    expect(done.response).toMatchObject({ object: 'realtime.response', status: 'completed', output_modalities: ['text'] });
+    expect(done.response).toMatchObject({
+      object: 'realtime.response',
+      status: 'completed',
+      output_modalities: ['text'],
+    });
     expect(done.response.output[0].content[0]).toEqual({ type: 'output_text', text });
     const u = done.response.usage;
     expect(u.input_token_details).toMatchObject({ audio_tokens: 0, cached_tokens: 0 });
@@ -134,8 +179,13 @@ describe('realtime websocket via the SDK', () => {
     const audio = events.filter((e) => e.type === 'response.output_audio.delta');
     expect(audio.length).toBeGreaterThan(0);
     for (const a of audio) expect(Buffer.from(a.delta, 'base64').length % 2).toBe(0);
-    const transcript = events.filter((e) => e.type === 'response.output_audio_transcript.delta').map((e) => e.delta).join('');
-    expect(events.find((e) => e.type === 'response.output_audio_transcript.done')!.transcript).toBe(transcript);
+    const transcript = events
+      .filter((e) => e.type === 'response.output_audio_transcript.delta')
+      .map((e) => e.delta)
+      .join('');
+    expect(events.find((e) => e.type === 'response.output_audio_transcript.done')!.transcript).toBe(
+      transcript,
+    );
     expect(events.some((e) => e.type === 'response.output_audio.done')).toBe(true);
     expect(done.response.usage.input_token_details.audio_tokens).toBe(10); // 1 s of input audio
     expect(done.response.usage.output_token_details.audio_tokens).toBeGreaterThan(0);
@@ -164,11 +214,17 @@ describe('realtime websocket via the SDK', () => {
 
 describe('realtime websocket errors and limits', () => {
   it('answers invalid events, empty commits, oversize appends and idle cancels with error events', async () => {
-    const { ws, next } = openRaw(sim, '/realtime?model=gpt-realtime', { headers: { authorization: 'Bearer sk-server' } });
+    const { ws, next } = openRaw(sim, '/realtime?model=gpt-realtime', {
+      headers: { authorization: 'Bearer sk-server' },
+    });
     await next('session.created');
     const send = (e: unknown): void => ws.send(typeof e === 'string' ? e : JSON.stringify(e));
     send({ type: 'no.such.event', event_id: 'evt_1' });
-    expect((await next('error')).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_event', event_id: 'evt_1' });
+    expect((await next('error')).error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'invalid_event',
+      event_id: 'evt_1',
+    });
     send('{not json');
     expect((await next('error')).error.code).toBe('invalid_event');
     send({ event_id: 'x' });
@@ -189,7 +245,9 @@ describe('realtime websocket errors and limits', () => {
   it('cancels an active response and truncates at max_output_tokens', async () => {
     const slow = await startSimulator({ port: 0, seed: 5, ttftMs: 200, tokensPerS: 50 });
     try {
-      const { ws, next } = openRaw(slow, '/realtime?model=gpt-realtime', { headers: { authorization: 'Bearer sk-server' } });
+      const { ws, next } = openRaw(slow, '/realtime?model=gpt-realtime', {
+        headers: { authorization: 'Bearer sk-server' },
+      });
       await next('session.created');
       ws.send(JSON.stringify({ type: 'response.create' }));
       await next('response.created');
@@ -203,9 +261,16 @@ describe('realtime websocket errors and limits', () => {
     } finally {
       await slow.close();
     }
-    const { ws, next } = openRaw(sim, '/realtime?model=gpt-realtime', { headers: { authorization: 'Bearer sk-server' } });
+    const { ws, next } = openRaw(sim, '/realtime?model=gpt-realtime', {
+      headers: { authorization: 'Bearer sk-server' },
+    });
     await next('session.created');
-    ws.send(JSON.stringify({ type: 'response.create', response: { output_modalities: ['text'], max_output_tokens: 3 } }));
+    ws.send(
+      JSON.stringify({
+        type: 'response.create',
+        response: { output_modalities: ['text'], max_output_tokens: 3 },
+      }),
+    );
     const done = await next('response.done');
     expect(done.response.status).toBe('incomplete');
     expect(done.response.status_details.reason).toBe('max_output_tokens');
@@ -215,8 +280,13 @@ describe('realtime websocket errors and limits', () => {
 
   it('authenticates browsers by subprotocol with an ephemeral key', async () => {
     const client = new OpenAI({ apiKey: 'sk-server', baseURL: sim.url });
-    const secret = await client.realtime.clientSecrets.create({ session: { type: 'realtime', model: 'gpt-realtime-mini', instructions: 'From the key.' } });
-    const { ws, next } = openRaw(sim, '/realtime', {}, ['realtime', `openai-insecure-api-key.${secret.value}`]);
+    const secret = await client.realtime.clientSecrets.create({
+      session: { type: 'realtime', model: 'gpt-realtime-mini', instructions: 'From the key.' },
+    });
+    const { ws, next } = openRaw(sim, '/realtime', {}, [
+      'realtime',
+      `openai-insecure-api-key.${secret.value}`,
+    ]);
     const created = await next('session.created');
     expect(ws.protocol).toBe('realtime');
     expect(created.session).toMatchObject({ model: 'gpt-realtime-mini', instructions: 'From the key.' });
@@ -224,19 +294,35 @@ describe('realtime websocket errors and limits', () => {
   });
 
   it('refuses bad handshakes with OpenAI-shaped bodies', async () => {
-    const noKey = await handshakeStatus(new WebSocket(`${sim.url.replace('http', 'ws')}/realtime?model=gpt-realtime`));
+    const noKey = await handshakeStatus(
+      new WebSocket(`${sim.url.replace('http', 'ws')}/realtime?model=gpt-realtime`),
+    );
     expect(noKey.status).toBe(401);
     expect(JSON.parse(noKey.body).error.code).toBe('invalid_api_key');
-    const badEk = await handshakeStatus(new WebSocket(`${sim.url.replace('http', 'ws')}/realtime?model=gpt-realtime`, { headers: { authorization: 'Bearer ek_0000' } }));
+    const badEk = await handshakeStatus(
+      new WebSocket(`${sim.url.replace('http', 'ws')}/realtime?model=gpt-realtime`, {
+        headers: { authorization: 'Bearer ek_0000' },
+      }),
+    );
     expect(badEk.status).toBe(401);
-    const noModel = await handshakeStatus(new WebSocket(`${sim.url.replace('http', 'ws')}/realtime`, { headers: { authorization: 'Bearer sk-server' } }));
+    const noModel = await handshakeStatus(
+      new WebSocket(`${sim.url.replace('http', 'ws')}/realtime`, {
+        headers: { authorization: 'Bearer sk-server' },
+      }),
+    );
     expect(noModel.status).toBe(400);
     expect(JSON.parse(noModel.body).error.param).toBe('model');
     const limited = await startSimulator({ port: 0, mintRpm: 1 });
     try {
-      const first = openRaw(limited, '/realtime?model=gpt-realtime', { headers: { authorization: 'Bearer sk' } });
+      const first = openRaw(limited, '/realtime?model=gpt-realtime', {
+        headers: { authorization: 'Bearer sk' },
+      });
       await first.next('session.created');
-      const second = await handshakeStatus(new WebSocket(`${limited.url.replace('http', 'ws')}/realtime?model=gpt-realtime`, { headers: { authorization: 'Bearer sk' } }));
+      const second = await handshakeStatus(
+        new WebSocket(`${limited.url.replace('http', 'ws')}/realtime?model=gpt-realtime`, {
+          headers: { authorization: 'Bearer sk' },
+        }),
+      );
       expect(second.status).toBe(429);
       expect(JSON.parse(second.body).error.code).toBe('rate_limit_exceeded');
       first.ws.close();
@@ -248,11 +334,17 @@ describe('realtime websocket errors and limits', () => {
   it('ends the session at its (time-scaled) 60 minutes with session_expired and close 1001', async () => {
     const fast = await startSimulator({ port: 0, timeScale: 20_000 }); // 60 min -> 180 ms
     try {
-      const { ws, next } = openRaw(fast, '/realtime?model=gpt-realtime', { headers: { authorization: 'Bearer sk' } });
+      const { ws, next } = openRaw(fast, '/realtime?model=gpt-realtime', {
+        headers: { authorization: 'Bearer sk' },
+      });
       await next('session.created');
       const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
       const err = await next('error');
-      expect(err.error).toMatchObject({ code: 'session_expired', message: 'Your session hit the maximum duration of 60 minutes.', event_id: null });
+      expect(err.error).toMatchObject({
+        code: 'session_expired',
+        message: 'Your session hit the maximum duration of 60 minutes.',
+        event_id: null,
+      });
       expect(await closed).toBe(1001);
     } finally {
       await fast.close();

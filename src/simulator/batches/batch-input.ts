@@ -28,7 +28,8 @@ export interface BatchLineError {
   line: number | null;
 }
 
-export type ParsedInput = { ok: true; lines: BatchLine[]; model: string | null } | { ok: false; errors: BatchLineError[] };
+export type ParsedInput =
+  { ok: true; lines: BatchLine[]; model: string | null } | { ok: false; errors: BatchLineError[] };
 
 /** Checks every line; collects up to 50 errors the way the real validator reports them. */
 export function parseBatchInput(text: string, endpoint: string): ParsedInput {
@@ -61,7 +62,11 @@ export function parseBatchInput(text: string, endpoint: string): ParsedInput {
       continue;
     }
     if (seen.has(customId)) {
-      fail('duplicate_custom_id', `The custom_id '${customId}' is used more than once in this batch.`, 'custom_id');
+      fail(
+        'duplicate_custom_id',
+        `The custom_id '${customId}' is used more than once in this batch.`,
+        'custom_id',
+      );
       continue;
     }
     seen.add(customId);
@@ -70,7 +75,11 @@ export function parseBatchInput(text: string, endpoint: string): ParsedInput {
       continue;
     }
     if (url !== endpoint) {
-      fail('mismatched_endpoint', `The provided URL '${String(url)}' does not match the batch endpoint '${endpoint}'.`, 'url');
+      fail(
+        'mismatched_endpoint',
+        `The provided URL '${String(url)}' does not match the batch endpoint '${endpoint}'.`,
+        'url',
+      );
       continue;
     }
     if (!isRecord(body)) {
@@ -79,15 +88,25 @@ export function parseBatchInput(text: string, endpoint: string): ParsedInput {
     }
     const lineModel = typeof body.model === 'string' ? body.model : null;
     if (model !== null && lineModel !== null && lineModel !== model) {
-      fail('mismatched_model', `The provided model '${lineModel}' does not match the model '${model}' used by other requests in this batch.`, 'body.model');
+      fail(
+        'mismatched_model',
+        `The provided model '${lineModel}' does not match the model '${model}' used by other requests in this batch.`,
+        'body.model',
+      );
       continue;
     }
     model ??= lineModel;
     lines.push({ customId, url, body });
   }
-  if (errors.length === 0 && lines.length === 0) errors.push({ code: 'empty_file', message: 'The batch input file is empty.', param: null, line: null });
+  if (errors.length === 0 && lines.length === 0)
+    errors.push({ code: 'empty_file', message: 'The batch input file is empty.', param: null, line: null });
   if (errors.length === 0 && lines.length > MAX_BATCH_REQUESTS) {
-    errors.push({ code: 'too_many_requests', message: `The batch input file has ${lines.length} requests; the maximum is ${MAX_BATCH_REQUESTS}.`, param: null, line: null });
+    errors.push({
+      code: 'too_many_requests',
+      message: `The batch input file has ${lines.length} requests; the maximum is ${MAX_BATCH_REQUESTS}.`,
+      param: null,
+      line: null,
+    });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, lines, model };
 }

@@ -1,6 +1,14 @@
 import type { BatchLineError } from './batch-input.js';
 
-export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
+export type BatchStatus =
+  | 'validating'
+  | 'failed'
+  | 'in_progress'
+  | 'finalizing'
+  | 'completed'
+  | 'expired'
+  | 'cancelling'
+  | 'cancelled';
 
 export interface BatchUsage {
   input_tokens: number;
@@ -64,7 +72,13 @@ export function createBatchObject(init: {
     cancelling_at: null,
     cancelled_at: null,
     request_counts: { total: 0, completed: 0, failed: 0 },
-    usage: { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 },
+    usage: {
+      input_tokens: 0,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 0,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 0,
+    },
     metadata: init.metadata,
   };
 }
@@ -77,8 +91,10 @@ export function addUsage(total: BatchUsage, body: unknown): void {
   const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
   const input = num(u.input_tokens ?? u.prompt_tokens);
   const output = num(u.output_tokens ?? u.completion_tokens);
-  const inDetails = (u.input_tokens_details ?? u.prompt_tokens_details) as Record<string, unknown> | undefined;
-  const outDetails = (u.output_tokens_details ?? u.completion_tokens_details) as Record<string, unknown> | undefined;
+  const inDetails = (u.input_tokens_details ?? u.prompt_tokens_details) as
+    Record<string, unknown> | undefined;
+  const outDetails = (u.output_tokens_details ?? u.completion_tokens_details) as
+    Record<string, unknown> | undefined;
   total.input_tokens += input;
   total.output_tokens += output;
   total.input_tokens_details.cached_tokens += num(inDetails?.cached_tokens);

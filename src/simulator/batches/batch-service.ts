@@ -21,7 +21,11 @@ export interface BatchDeps {
 }
 
 export interface BatchService {
-  create(input: { inputFileId: string; endpoint: string; metadata: Record<string, string> | null }): BatchObject;
+  create(input: {
+    inputFileId: string;
+    endpoint: string;
+    metadata: Record<string, string> | null;
+  }): BatchObject;
   get(id: string): BatchObject | undefined;
   /** Newest first. */
   list(): BatchObject[];
@@ -44,10 +48,13 @@ export function createBatchService(deps: BatchDeps): BatchService {
   const seconds = (): number => Math.floor(deps.now() / 1000);
 
   const after = (ms: number, fn: () => void): void => {
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        timers.delete(t);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     t.unref();
     timers.add(t);
   };
@@ -81,7 +88,10 @@ export function createBatchService(deps: BatchDeps): BatchService {
     });
   }
 
-  async function runLines(batch: BatchObject, lines: BatchLine[]): Promise<{ ok: string[]; failed: string[] }> {
+  async function runLines(
+    batch: BatchObject,
+    lines: BatchLine[],
+  ): Promise<{ ok: string[]; failed: string[] }> {
     const out = { ok: [] as string[], failed: [] as string[] };
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -104,17 +114,35 @@ export function createBatchService(deps: BatchDeps): BatchService {
       const requestId = r.requestId ?? deps.ids.hex('req_');
       const ok = r.status < 400;
       if (ok) addUsage(batch.usage, r.body);
-      const record = { id, custom_id: line.customId, response: { status_code: r.status, request_id: requestId, body: r.body }, error: null };
+      const record = {
+        id,
+        custom_id: line.customId,
+        response: { status_code: r.status, request_id: requestId, body: r.body },
+        error: null,
+      };
       return { ok, line: JSON.stringify(record) };
     } catch (err) {
-      const error = { code: 'server_error', message: err instanceof Error ? err.message : 'The request failed.' };
+      const error = {
+        code: 'server_error',
+        message: err instanceof Error ? err.message : 'The request failed.',
+      };
       return { ok: false, line: JSON.stringify({ id, custom_id: line.customId, response: null, error }) };
     }
   }
 
-  function writeOutputs(batch: BatchObject, out: { ok: string[]; failed: string[] }, final: 'completed' | 'cancelled'): void {
+  function writeOutputs(
+    batch: BatchObject,
+    out: { ok: string[]; failed: string[] },
+    final: 'completed' | 'cancelled',
+  ): void {
     const write = (lines: string[], name: string): string | null =>
-      lines.length === 0 ? null : deps.files.create({ filename: name, purpose: 'batch_output', data: Buffer.from(lines.join('\n') + '\n') }).id;
+      lines.length === 0
+        ? null
+        : deps.files.create({
+            filename: name,
+            purpose: 'batch_output',
+            data: Buffer.from(lines.join('\n') + '\n'),
+          }).id;
     batch.output_file_id = write(out.ok, `${batch.id}_output.jsonl`);
     batch.error_file_id = write(out.failed, `${batch.id}_error.jsonl`);
     batch.status = final;
@@ -128,7 +156,13 @@ export function createBatchService(deps: BatchDeps): BatchService {
 
   return {
     create({ inputFileId, endpoint, metadata }) {
-      const batch = createBatchObject({ id: deps.ids.hex('batch_'), endpoint, inputFileId, createdAt: seconds(), metadata });
+      const batch = createBatchObject({
+        id: deps.ids.hex('batch_'),
+        endpoint,
+        inputFileId,
+        createdAt: seconds(),
+        metadata,
+      });
       batches.set(batch.id, batch);
       start(batch);
       return batch;

@@ -21,7 +21,12 @@ export interface StoredFile {
 }
 
 export interface FileStore {
-  create(input: { filename: string; purpose: string; data: Buffer; expiresAfterS?: number | undefined }): FileObject;
+  create(input: {
+    filename: string;
+    purpose: string;
+    data: Buffer;
+    expiresAfterS?: number | undefined;
+  }): FileObject;
   get(id: string): StoredFile | undefined;
   /** Newest first, like the real list. */
   list(): FileObject[];

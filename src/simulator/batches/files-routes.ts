@@ -32,7 +32,10 @@ export function createFilesRoutes(deps: { files: FileStore }): RouteGroup {
       return true;
     }
     if (parts[3] === 'content' && method === 'GET') {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': stored.data.length });
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': stored.data.length,
+      });
       res.end(stored.data);
     } else if (parts[3] !== undefined) {
       sendError(res, 404, `Invalid URL (${method} ${url.pathname})`);
@@ -42,7 +45,9 @@ export function createFilesRoutes(deps: { files: FileStore }): RouteGroup {
       files.delete(id);
       sendJson(res, 200, { id, object: 'file', deleted: true });
     } else {
-      sendError(res, 405, `Method ${method} not allowed for /v1/files/{file_id}.`, { code: 'method_not_allowed' });
+      sendError(res, 405, `Method ${method} not allowed for /v1/files/{file_id}.`, {
+        code: 'method_not_allowed',
+      });
     }
     return true;
   };
@@ -50,7 +55,8 @@ export function createFilesRoutes(deps: { files: FileStore }): RouteGroup {
 
 function list(res: ServerResponse, url: URL, files: FileStore): void {
   const limit = parseLimit(url.searchParams.get('limit'), 10_000, 10_000);
-  if (limit === undefined) return sendError(res, 400, 'Invalid limit: must be an integer between 1 and 10000.', { param: 'limit' });
+  if (limit === undefined)
+    return sendError(res, 400, 'Invalid limit: must be an integer between 1 and 10000.', { param: 'limit' });
   const purpose = url.searchParams.get('purpose');
   let items = files.list();
   if (purpose !== null) items = items.filter((f) => f.purpose === purpose);
@@ -61,7 +67,11 @@ function list(res: ServerResponse, url: URL, files: FileStore): void {
 async function upload(req: IncomingMessage, res: ServerResponse, files: FileStore): Promise<void> {
   const contentType = req.headers['content-type'] ?? '';
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
-    return sendError(res, 400, "Invalid Content-Type header (" + contentType + "), expected multipart/form-data.");
+    return sendError(
+      res,
+      400,
+      'Invalid Content-Type header (' + contentType + '), expected multipart/form-data.',
+    );
   }
   let form: FormData;
   try {
@@ -69,25 +79,54 @@ async function upload(req: IncomingMessage, res: ServerResponse, files: FileStor
     // undici's multipart parser (built into Node 20) handles boundaries, quoting and binary parts.
     form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
   } catch (err) {
-    if (err instanceof BodyTooLargeError) return sendError(res, 413, 'File is too large: the maximum size is 512 MB.', { code: 'file_too_large' });
+    if (err instanceof BodyTooLargeError)
+      return sendError(res, 413, 'File is too large: the maximum size is 512 MB.', {
+        code: 'file_too_large',
+      });
     return sendError(res, 400, 'Could not parse multipart form data.');
   }
   const purpose = form.get('purpose');
-  if (typeof purpose !== 'string') return sendError(res, 400, "Missing required parameter: 'purpose'.", { param: 'purpose', code: 'missing_required_parameter' });
+  if (typeof purpose !== 'string')
+    return sendError(res, 400, "Missing required parameter: 'purpose'.", {
+      param: 'purpose',
+      code: 'missing_required_parameter',
+    });
   if (!(FILE_PURPOSES as readonly string[]).includes(purpose)) {
-    return sendError(res, 400, `'${purpose}' is not one of ${FILE_PURPOSES.map((p) => `'${p}'`).join(', ')} - 'purpose'`, { param: 'purpose', code: 'invalid_value' });
+    return sendError(
+      res,
+      400,
+      `'${purpose}' is not one of ${FILE_PURPOSES.map((p) => `'${p}'`).join(', ')} - 'purpose'`,
+      { param: 'purpose', code: 'invalid_value' },
+    );
   }
   const file = form.get('file');
-  if (file === null || typeof file === 'string') return sendError(res, 400, "Missing required parameter: 'file'.", { param: 'file', code: 'missing_required_parameter' });
+  if (file === null || typeof file === 'string')
+    return sendError(res, 400, "Missing required parameter: 'file'.", {
+      param: 'file',
+      code: 'missing_required_parameter',
+    });
   const data = Buffer.from(await file.arrayBuffer());
   const filename = file.name || 'upload';
   if (purpose === 'batch') {
-    if (!filename.endsWith('.jsonl')) return sendError(res, 400, 'Invalid file format for Batch API. Must be .jsonl', { param: 'file', code: 'invalid_file_format' });
-    if (data.length > MAX_BATCH_FILE_BYTES) return sendError(res, 400, 'File is too large for Batch API: the maximum size is 200 MB.', { param: 'file', code: 'file_too_large' });
+    if (!filename.endsWith('.jsonl'))
+      return sendError(res, 400, 'Invalid file format for Batch API. Must be .jsonl', {
+        param: 'file',
+        code: 'invalid_file_format',
+      });
+    if (data.length > MAX_BATCH_FILE_BYTES)
+      return sendError(res, 400, 'File is too large for Batch API: the maximum size is 200 MB.', {
+        param: 'file',
+        code: 'file_too_large',
+      });
   }
   const expires = readExpiresAfter(form);
   if (expires === 'invalid') {
-    return sendError(res, 400, "Invalid 'expires_after': anchor must be 'created_at' and seconds between 3600 and 2592000.", { param: 'expires_after' });
+    return sendError(
+      res,
+      400,
+      "Invalid 'expires_after': anchor must be 'created_at' and seconds between 3600 and 2592000.",
+      { param: 'expires_after' },
+    );
   }
   sendJson(res, 200, files.create({ filename, purpose, data, expiresAfterS: expires }));
 }

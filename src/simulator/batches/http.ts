@@ -17,9 +17,18 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -29,7 +38,12 @@ export function sendError(
   message: string,
   opts: { type?: string; code?: string | null; param?: string | null; headers?: Record<string, string> } = {},
 ): void {
-  const body = openaiError(message, opts.type ?? 'invalid_request_error', opts.code ?? null, opts.param ?? null);
+  const body = openaiError(
+    message,
+    opts.type ?? 'invalid_request_error',
+    opts.code ?? null,
+    opts.param ?? null,
+  );
   sendJson(res, status, body, opts.headers ?? {});
 }
 
@@ -59,13 +73,21 @@ export function maskKey(key: string): string {
 }
 
 /** Parses a JSON body into a plain object, or answers 400 and returns undefined. */
-export function parseJsonObject(res: ServerResponse, raw: Buffer, allowEmpty = false): Record<string, unknown> | undefined {
+export function parseJsonObject(
+  res: ServerResponse,
+  raw: Buffer,
+  allowEmpty = false,
+): Record<string, unknown> | undefined {
   if (raw.length === 0 && allowEmpty) return {};
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch {
-    sendError(res, 400, "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)");
+    sendError(
+      res,
+      400,
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)",
+    );
     return undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -21,7 +21,10 @@ export function setStandardHeaders(ctx: SimContext, res: ServerResponse): void {
 }
 
 /** `/v1/files` and `/v1/batches`, mounted into the simulator's route table. */
-export function createBatchRoutes(ctx: SimContext, overrides: { runRequest?: BatchDeps['runRequest'] } = {}): { routes: RouteGroup; close(): void } {
+export function createBatchRoutes(
+  ctx: SimContext,
+  overrides: { runRequest?: BatchDeps['runRequest'] } = {},
+): { routes: RouteGroup; close(): void } {
   const now = (): number => ctx.clock.now();
   const ids = createIdGenerator(ctx.rng('batches'));
   const files = createFileStore({ now, ids });
@@ -36,7 +39,8 @@ export function createBatchRoutes(ctx: SimContext, overrides: { runRequest?: Bat
   const batchesRoutes = createBatchesRoutes({ batches, files });
   const routes: RouteGroup = async (req, res, url) => {
     const p = url.pathname;
-    const ours = p === '/v1/files' || p.startsWith('/v1/files/') || p === '/v1/batches' || p.startsWith('/v1/batches/');
+    const ours =
+      p === '/v1/files' || p.startsWith('/v1/files/') || p === '/v1/batches' || p.startsWith('/v1/batches/');
     if (!ours) return false;
     setStandardHeaders(ctx, res);
     if (!authorize(ctx, req, res)) {

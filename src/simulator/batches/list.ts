@@ -8,7 +8,11 @@ export interface ListPage<T> {
 }
 
 /** Pages items (already in display order) after the `after` cursor. */
-export function paginate<T extends { id: string }>(items: T[], after: string | null, limit: number): ListPage<T> {
+export function paginate<T extends { id: string }>(
+  items: T[],
+  after: string | null,
+  limit: number,
+): ListPage<T> {
   let start = 0;
   if (after !== null) {
     const i = items.findIndex((x) => x.id === after);

@@ -17,5 +17,9 @@ export function classifyKey(deps: RealtimeDeps, key: string): KeyKind {
 
 /** The real-looking 429 for --mint-rpm: requests type, retry-after(-ms). */
 export function sendMintLimited(res: ServerResponse, decision: Extract<MintDecision, { ok: false }>): void {
-  sendError(res, 429, decision.message, { type: 'requests', code: 'rate_limit_exceeded', headers: retryAfterHeaders(decision.retryAfterMs) });
+  sendError(res, 429, decision.message, {
+    type: 'requests',
+    code: 'rate_limit_exceeded',
+    headers: retryAfterHeaders(decision.retryAfterMs),
+  });
 }

@@ -1,10 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, bearerKey, isRecord, readBody, sendError, sendUnauthorized } from '../batches/http.js';
+import {
+  BodyTooLargeError,
+  bearerKey,
+  isRecord,
+  readBody,
+  sendError,
+  sendUnauthorized,
+} from '../batches/http.js';
 import type { RouteGroup } from '../batches/route.js';
 import { classifyKey, sendMintLimited } from './auth.js';
 import type { RealtimeDeps } from './deps.js';
 import { buildAnswer, parseOffer } from './sdp.js';
-import { applySessionConfig, createDefaultSession, DEFAULT_REALTIME_MODEL, type RealtimeSession } from './session-config.js';
+import {
+  applySessionConfig,
+  createDefaultSession,
+  DEFAULT_REALTIME_MODEL,
+  type RealtimeSession,
+} from './session-config.js';
 
 const MAX_OFFER_BYTES = 256 * 1024;
 
@@ -32,7 +44,9 @@ export function createCallsRoutes(deps: RealtimeDeps): RouteGroup {
       return true;
     }
     if (req.method !== 'POST') {
-      sendError(res, 405, `Method ${req.method ?? ''} not allowed for /v1/realtime/calls.`, { code: 'method_not_allowed' });
+      sendError(res, 405, `Method ${req.method ?? ''} not allowed for /v1/realtime/calls.`, {
+        code: 'method_not_allowed',
+      });
       return true;
     }
     let input: { sdp: string; session: RealtimeSession } | undefined;
@@ -56,13 +70,21 @@ async function readCallInput(
 ): Promise<{ sdp: string; session: RealtimeSession } | undefined> {
   const contentType = (req.headers['content-type'] ?? '').toLowerCase();
   const raw = await readBody(req, MAX_OFFER_BYTES);
-  const fresh = (): RealtimeSession => createDefaultSession(deps.ids.base62('sess_', 21), DEFAULT_REALTIME_MODEL, 0);
+  const fresh = (): RealtimeSession =>
+    createDefaultSession(deps.ids.base62('sess_', 21), DEFAULT_REALTIME_MODEL, 0);
   if (contentType.startsWith('application/sdp')) {
-    const session = kind.kind === 'ephemeral' ? { ...structuredClone(kind.key.session), id: deps.ids.base62('sess_', 21) } : fresh();
+    const session =
+      kind.kind === 'ephemeral'
+        ? { ...structuredClone(kind.key.session), id: deps.ids.base62('sess_', 21) }
+        : fresh();
     return { sdp: raw.toString('utf8'), session };
   }
   if (!contentType.startsWith('multipart/form-data')) {
-    sendError(res, 400, `Unsupported Content-Type '${contentType}': send application/sdp or multipart/form-data.`);
+    sendError(
+      res,
+      400,
+      `Unsupported Content-Type '${contentType}': send application/sdp or multipart/form-data.`,
+    );
     return undefined;
   }
   if (kind.kind !== 'server') {
@@ -71,14 +93,19 @@ async function readCallInput(
   }
   let form: FormData;
   try {
-    form = await new Response(raw, { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
+    form = await new Response(raw, {
+      headers: { 'content-type': req.headers['content-type'] ?? '' },
+    }).formData();
   } catch {
     sendError(res, 400, 'Could not parse multipart form data.');
     return undefined;
   }
   const sdp = await partText(form.get('sdp'));
   if (sdp === undefined) {
-    sendError(res, 400, "Missing required parameter: 'sdp'.", { param: 'sdp', code: 'missing_required_parameter' });
+    sendError(res, 400, "Missing required parameter: 'sdp'.", {
+      param: 'sdp',
+      code: 'missing_required_parameter',
+    });
     return undefined;
   }
   const session = fresh();
@@ -91,7 +118,10 @@ async function readCallInput(
       cfg = undefined;
     }
     if (!isRecord(cfg)) {
-      sendError(res, 400, "Invalid 'session': expected a JSON object.", { param: 'session', code: 'invalid_value' });
+      sendError(res, 400, "Invalid 'session': expected a JSON object.", {
+        param: 'session',
+        code: 'invalid_value',
+      });
       return undefined;
     }
     const err = applySessionConfig(session, cfg);
@@ -103,7 +133,7 @@ async function readCallInput(
   return { sdp, session };
 }
 
-async function partText(part: ReturnType<FormData["get"]>): Promise<string | undefined> {
+async function partText(part: ReturnType<FormData['get']>): Promise<string | undefined> {
   if (part === null) return undefined;
   return typeof part === 'string' ? part : await part.text();
 }
@@ -122,7 +152,11 @@ function answer(res: ServerResponse, deps: RealtimeDeps, sdp: string, session: R
     icePwd: deps.ids.base62('', 24),
     fingerprint: fingerprintOf(deps),
   });
-  res.writeHead(201, { 'content-type': 'application/sdp', 'content-length': Buffer.byteLength(body), location: `/v1/realtime/calls/${callId}` });
+  res.writeHead(201, {
+    'content-type': 'application/sdp',
+    'content-length': Buffer.byteLength(body),
+    location: `/v1/realtime/calls/${callId}`,
+  });
   res.end(body);
 }
 

@@ -1,9 +1,23 @@
 import type { ServerResponse } from 'node:http';
-import { bearerKey, isRecord, parseJsonObject, readBody, sendError, sendJson, sendUnauthorized } from '../batches/http.js';
+import {
+  bearerKey,
+  isRecord,
+  parseJsonObject,
+  readBody,
+  sendError,
+  sendJson,
+  sendUnauthorized,
+} from '../batches/http.js';
 import type { RouteGroup } from '../batches/route.js';
 import { classifyKey, sendMintLimited } from './auth.js';
 import type { RealtimeDeps } from './deps.js';
-import { applySessionConfig, createDefaultSession, DEFAULT_REALTIME_MODEL, DEFAULT_TURN_DETECTION, isRealtimeModel } from './session-config.js';
+import {
+  applySessionConfig,
+  createDefaultSession,
+  DEFAULT_REALTIME_MODEL,
+  DEFAULT_TURN_DETECTION,
+  isRealtimeModel,
+} from './session-config.js';
 
 const DEFAULT_TTL_S = 600;
 const BETA_TTL_S = 60;
@@ -14,7 +28,9 @@ export function createClientSecretsRoutes(deps: RealtimeDeps): RouteGroup {
     const legacy = url.pathname === '/v1/realtime/sessions';
     if (url.pathname !== '/v1/realtime/client_secrets' && !legacy) return false;
     if (req.method !== 'POST') {
-      sendError(res, 405, `Method ${req.method ?? ''} not allowed for ${url.pathname}.`, { code: 'method_not_allowed' });
+      sendError(res, 405, `Method ${req.method ?? ''} not allowed for ${url.pathname}.`, {
+        code: 'method_not_allowed',
+      });
       return true;
     }
     const key = bearerKey(req);
@@ -32,11 +48,19 @@ export function createClientSecretsRoutes(deps: RealtimeDeps): RouteGroup {
 
 function mintGa(res: ServerResponse, body: Record<string, unknown>, deps: RealtimeDeps): void {
   const ttl = readTtl(body.expires_after);
-  if (typeof ttl === 'string') return sendError(res, 400, ttl, { param: 'expires_after', code: 'invalid_value' });
+  if (typeof ttl === 'string')
+    return sendError(res, 400, ttl, { param: 'expires_after', code: 'invalid_value' });
   const cfg = body.session ?? {};
-  if (!isRecord(cfg)) return sendError(res, 400, "Invalid type for 'session': expected an object.", { param: 'session', code: 'invalid_type' });
+  if (!isRecord(cfg))
+    return sendError(res, 400, "Invalid type for 'session': expected an object.", {
+      param: 'session',
+      code: 'invalid_type',
+    });
   if (cfg.type === 'transcription') {
-    return sendError(res, 400, 'Transcription sessions are not supported by the simulator.', { param: 'session.type', code: 'invalid_value' });
+    return sendError(res, 400, 'Transcription sessions are not supported by the simulator.', {
+      param: 'session.type',
+      code: 'invalid_value',
+    });
   }
   const session = createDefaultSession(deps.ids.base62('sess_', 21), DEFAULT_REALTIME_MODEL, 0);
   const err = applySessionConfig(session, { type: 'realtime', ...cfg });
@@ -54,7 +78,8 @@ function mintGa(res: ServerResponse, body: Record<string, unknown>, deps: Realti
 function readTtl(v: unknown): number | string {
   if (v === undefined || v === null) return DEFAULT_TTL_S;
   if (!isRecord(v)) return "Invalid type for 'expires_after': expected an object.";
-  if (v.anchor !== undefined && v.anchor !== 'created_at') return `Invalid value: '${String(v.anchor)}'. Supported values are: 'created_at'.`;
+  if (v.anchor !== undefined && v.anchor !== 'created_at')
+    return `Invalid value: '${String(v.anchor)}'. Supported values are: 'created_at'.`;
   if (v.seconds === undefined) return DEFAULT_TTL_S;
   const s = v.seconds;
   if (typeof s !== 'number' || !Number.isInteger(s) || s < 10 || s > 7200) {
@@ -66,20 +91,28 @@ function readTtl(v: unknown): number | string {
 function mintBeta(res: ServerResponse, body: Record<string, unknown>, deps: RealtimeDeps): void {
   const model = body.model ?? 'gpt-4o-realtime-preview';
   if (typeof model !== 'string' || !isRealtimeModel(model)) {
-    return sendError(res, 400, `Invalid model: '${String(model)}'. The model must be a realtime model.`, { param: 'model', code: 'model_not_found' });
+    return sendError(res, 400, `Invalid model: '${String(model)}'. The model must be a realtime model.`, {
+      param: 'model',
+      code: 'model_not_found',
+    });
   }
   const modalities = Array.isArray(body.modalities) ? body.modalities : ['audio', 'text'];
   const voice = typeof body.voice === 'string' ? body.voice : 'alloy';
   const maxOut = body.max_response_output_tokens ?? 'inf';
   const session = createDefaultSession(deps.ids.base62('sess_', 21), model, 0);
-  const err = applySessionConfig(session, {
-    model,
-    output_modalities: modalities.includes('audio') ? ['audio'] : ['text'],
-    max_output_tokens: maxOut,
-    audio: { output: { voice } },
-    ...(typeof body.instructions === 'string' ? { instructions: body.instructions } : {}),
-  }, 'session');
-  if (err) return sendError(res, 400, err.message, { param: err.param.replace(/^session\./, ''), code: err.code });
+  const err = applySessionConfig(
+    session,
+    {
+      model,
+      output_modalities: modalities.includes('audio') ? ['audio'] : ['text'],
+      max_output_tokens: maxOut,
+      audio: { output: { voice } },
+      ...(typeof body.instructions === 'string' ? { instructions: body.instructions } : {}),
+    },
+    'session',
+  );
+  if (err)
+    return sendError(res, 400, err.message, { param: err.param.replace(/^session\./, ''), code: err.code });
   const decision = deps.admitMint();
   if (!decision.ok) return sendMintLimited(res, decision);
   const value = deps.ids.hex('ek_');

@@ -3,7 +3,8 @@ import type { IdGenerator } from '../batches/ids.js';
 import type { SecretStore } from './secret-store.js';
 
 export type MintDecision = { ok: true } | { ok: false; retryAfterMs: number; message: string };
-export type ResponseAdmission = { ok: true } | { ok: false; type: 'requests' | 'tokens'; retryAfterMs: number; message: string };
+export type ResponseAdmission =
+  { ok: true } | { ok: false; type: 'requests' | 'tokens'; retryAfterMs: number; message: string };
 
 /** What the realtime routes need from the simulator (its context supplies them). */
 export interface RealtimeDeps {

@@ -47,7 +47,11 @@ export function createRealtimeDeps(ctx: SimContext): RealtimeDeps {
 }
 
 /** `/v1/realtime/client_secrets`, `/v1/realtime/sessions`, `/v1/realtime/calls` and the `/v1/realtime` WebSocket. */
-export function createRealtimeRoutes(ctx: SimContext): { routes: RouteGroup; upgrade: RealtimeUpgrade['handle']; close(): void } {
+export function createRealtimeRoutes(ctx: SimContext): {
+  routes: RouteGroup;
+  upgrade: RealtimeUpgrade['handle'];
+  close(): void;
+} {
   const deps = createRealtimeDeps(ctx);
   const secrets = createClientSecretsRoutes(deps);
   const calls = createCallsRoutes(deps);

@@ -34,7 +34,13 @@ export interface RunningResponse {
 
 const TICK_MS = 25;
 
-export function responseShell(plan: ResponsePlan, status: string, output: unknown[], usage: unknown, statusDetails: unknown = null): Record<string, unknown> {
+export function responseShell(
+  plan: ResponsePlan,
+  status: string,
+  output: unknown[],
+  usage: unknown,
+  statusDetails: unknown = null,
+): Record<string, unknown> {
   return {
     object: 'realtime.response',
     id: plan.responseId,
@@ -56,11 +62,32 @@ export function startResponse(plan: ResponsePlan, io: ResponseIo): RunningRespon
   const words = composeReply(io.rng, wanted);
   const base = { response_id: plan.responseId, item_id: plan.itemId, output_index: 0 };
   const audio = plan.modality === 'audio';
-  const item = (status: string, content: unknown[]): Record<string, unknown> => ({ id: plan.itemId, object: 'realtime.item', type: 'message', status, role: 'assistant', content });
+  const item = (status: string, content: unknown[]): Record<string, unknown> => ({
+    id: plan.itemId,
+    object: 'realtime.item',
+    type: 'message',
+    status,
+    role: 'assistant',
+    content,
+  });
 
-  io.send({ type: 'response.output_item.added', response_id: plan.responseId, output_index: 0, item: item('in_progress', []) });
-  io.send({ type: 'conversation.item.added', previous_item_id: plan.previousItemId, item: item('in_progress', []) });
-  io.send({ type: 'response.content_part.added', ...base, content_index: 0, part: audio ? { type: 'audio', transcript: '' } : { type: 'text', text: '' } });
+  io.send({
+    type: 'response.output_item.added',
+    response_id: plan.responseId,
+    output_index: 0,
+    item: item('in_progress', []),
+  });
+  io.send({
+    type: 'conversation.item.added',
+    previous_item_id: plan.previousItemId,
+    item: item('in_progress', []),
+  });
+  io.send({
+    type: 'response.content_part.added',
+    ...base,
+    content_index: 0,
+    part: audio ? { type: 'audio', transcript: '' } : { type: 'text', text: '' },
+  });
 
   let sent = 0;
   let text = '';
@@ -86,8 +113,17 @@ export function startResponse(plan: ResponsePlan, io: ResponseIo): RunningRespon
     io.send({ type: 'response.content_part.done', ...base, content_index: 0, part });
     const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
     const content = [audio ? { type: contentType, transcript: text } : { type: contentType, text }];
-    io.send({ type: 'response.output_item.done', response_id: plan.responseId, output_index: 0, item: item(itemStatus, content) });
-    io.send({ type: 'conversation.item.done', previous_item_id: plan.previousItemId, item: item(itemStatus, content) });
+    io.send({
+      type: 'response.output_item.done',
+      response_id: plan.responseId,
+      output_index: 0,
+      item: item(itemStatus, content),
+    });
+    io.send({
+      type: 'conversation.item.done',
+      previous_item_id: plan.previousItemId,
+      item: item(itemStatus, content),
+    });
     const audioTokens = audio ? Math.ceil((sent * WORD_SECONDS * 20) / plan.speed) : 0;
     const outputTokens = tokens + audioTokens;
     const inputTokens = plan.inputTokens.text + plan.inputTokens.audio;
@@ -105,10 +141,15 @@ export function startResponse(plan: ResponsePlan, io: ResponseIo): RunningRespon
       output_token_details: { text_tokens: tokens, audio_tokens: audioTokens },
     };
     const details =
-      status === 'completed' ? null
-      : status === 'cancelled' ? { type: 'cancelled', reason: 'client_cancelled' }
-      : { type: 'incomplete', reason: 'max_output_tokens' };
-    io.send({ type: 'response.done', response: responseShell(plan, status, [item(itemStatus, content)], usage, details) });
+      status === 'completed'
+        ? null
+        : status === 'cancelled'
+          ? { type: 'cancelled', reason: 'client_cancelled' }
+          : { type: 'incomplete', reason: 'max_output_tokens' };
+    io.send({
+      type: 'response.done',
+      response: responseShell(plan, status, [item(itemStatus, content)], usage, details),
+    });
     io.finished({ status, outputTokens, transcript: text });
   };
 
@@ -129,7 +170,12 @@ export function startResponse(plan: ResponsePlan, io: ResponseIo): RunningRespon
       text += delta;
       if (audio) {
         io.send({ type: 'response.output_audio_transcript.delta', ...base, content_index: 0, delta });
-        io.send({ type: 'response.output_audio.delta', ...base, content_index: 0, delta: toneBase64((n * WORD_SECONDS * 1000) / plan.speed) });
+        io.send({
+          type: 'response.output_audio.delta',
+          ...base,
+          content_index: 0,
+          delta: toneBase64((n * WORD_SECONDS * 1000) / plan.speed),
+        });
       } else {
         io.send({ type: 'response.output_text.delta', ...base, content_index: 0, delta });
       }

@@ -30,7 +30,8 @@ export function parseOffer(text: string): SdpParse {
     const [, type, value] = m as unknown as [string, string, string];
     if (type === 'm') {
       const [kind, , proto, ...formats] = value.split(' ');
-      if (!kind || !proto || formats.length === 0) return { ok: false, message: `Invalid SDP offer: malformed media line 'm=${value}'.` };
+      if (!kind || !proto || formats.length === 0)
+        return { ok: false, message: `Invalid SDP offer: malformed media line 'm=${value}'.` };
       media.push({ kind, proto, formats, attrs: new Map() });
       continue;
     }
@@ -44,15 +45,21 @@ export function parseOffer(text: string): SdpParse {
     if (list) list.push(arg);
     else target.set(name, [arg]);
   }
-  for (const t of ['o', 's', 't']) if (!seen.has(t)) return { ok: false, message: `Invalid SDP offer: missing the '${t}=' line.` };
+  for (const t of ['o', 's', 't'])
+    if (!seen.has(t)) return { ok: false, message: `Invalid SDP offer: missing the '${t}=' line.` };
   const audio = media.find((s) => s.kind === 'audio');
-  if (!audio) return { ok: false, message: 'Invalid SDP offer: it must contain an audio media section (m=audio).' };
-  if (!hasOpus(audio)) return { ok: false, message: 'Invalid SDP offer: the audio section does not offer opus/48000/2.' };
+  if (!audio)
+    return { ok: false, message: 'Invalid SDP offer: it must contain an audio media section (m=audio).' };
+  if (!hasOpus(audio))
+    return { ok: false, message: 'Invalid SDP offer: the audio section does not offer opus/48000/2.' };
   for (const s of media) {
     const get = (name: string): string | undefined => s.attrs.get(name)?.[0] ?? session.get(name)?.[0];
-    if (!get('ice-ufrag') || !get('ice-pwd')) return { ok: false, message: `Invalid SDP offer: the ${s.kind} section has no ice-ufrag/ice-pwd.` };
-    if (!get('fingerprint')) return { ok: false, message: `Invalid SDP offer: the ${s.kind} section has no DTLS fingerprint.` };
-    if (!s.attrs.get('mid')?.[0]) return { ok: false, message: `Invalid SDP offer: the ${s.kind} section has no a=mid.` };
+    if (!get('ice-ufrag') || !get('ice-pwd'))
+      return { ok: false, message: `Invalid SDP offer: the ${s.kind} section has no ice-ufrag/ice-pwd.` };
+    if (!get('fingerprint'))
+      return { ok: false, message: `Invalid SDP offer: the ${s.kind} section has no DTLS fingerprint.` };
+    if (!s.attrs.get('mid')?.[0])
+      return { ok: false, message: `Invalid SDP offer: the ${s.kind} section has no a=mid.` };
   }
   return { ok: true, offer: { session, media } };
 }
@@ -78,7 +85,12 @@ export interface AnswerIdentity {
   fingerprint: string;
 }
 
-const DIRECTION: Record<string, string> = { sendrecv: 'sendrecv', sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive' };
+const DIRECTION: Record<string, string> = {
+  sendrecv: 'sendrecv',
+  sendonly: 'recvonly',
+  recvonly: 'sendonly',
+  inactive: 'inactive',
+};
 
 /** The answer: mirrors the offer's m-lines and mids, bundles what it accepts, answers opus and the data channel. */
 export function buildAnswer(offer: SdpOffer, id: AnswerIdentity): string {
@@ -91,7 +103,12 @@ export function buildAnswer(offer: SdpOffer, id: AnswerIdentity): string {
     const isAudio = s.kind === 'audio' && !audioTaken;
     const isData = s.kind === 'application' && s.formats.includes('webrtc-datachannel');
     if (!isAudio && !isData) {
-      sections.push([`m=${s.kind} 0 ${s.proto} ${s.formats[0] ?? '0'}`, 'c=IN IP4 0.0.0.0', `a=mid:${mid}`, 'a=inactive']);
+      sections.push([
+        `m=${s.kind} 0 ${s.proto} ${s.formats[0] ?? '0'}`,
+        'c=IN IP4 0.0.0.0',
+        `a=mid:${mid}`,
+        'a=inactive',
+      ]);
       continue;
     }
     accepted.push(mid);
@@ -121,7 +138,12 @@ export function buildAnswer(offer: SdpOffer, id: AnswerIdentity): string {
       ]);
     } else {
       const port = s.attrs.get('sctp-port')?.[0] ?? '5000';
-      sections.push([`m=application 9 ${s.proto} webrtc-datachannel`, ...common, `a=sctp-port:${port}`, 'a=max-message-size:1073741823']);
+      sections.push([
+        `m=application 9 ${s.proto} webrtc-datachannel`,
+        ...common,
+        `a=sctp-port:${port}`,
+        'a=max-message-size:1073741823',
+      ]);
     }
   }
   if (accepted.length > 0) out.push(`a=group:BUNDLE ${accepted.join(' ')}`);

@@ -54,7 +54,12 @@ export function createDefaultSession(id: string, model: string, expiresAt: numbe
     prompt: null,
     expires_at: expiresAt,
     audio: {
-      input: { format: { type: 'audio/pcm', rate: 24000 }, transcription: null, noise_reduction: null, turn_detection: { ...DEFAULT_TURN_DETECTION } },
+      input: {
+        format: { type: 'audio/pcm', rate: 24000 },
+        transcription: null,
+        noise_reduction: null,
+        turn_detection: { ...DEFAULT_TURN_DETECTION },
+      },
       output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy', speed: 1.0 },
     },
     include: null,
@@ -76,16 +81,31 @@ export function isRealtimeModel(model: string): boolean {
  * Applies a GA `session` config (from client_secrets, calls or session.update) onto a session;
  * returns an error instead when a field is invalid, leaving the session untouched.
  */
-export function applySessionConfig(session: RealtimeSession, cfg: Record<string, unknown>, prefix = 'session'): ConfigError | undefined {
-  const bad = (param: string, message: string, code = 'invalid_value'): ConfigError => ({ message, param: `${prefix}.${param}`, code });
-  if (cfg.type !== undefined && cfg.type !== 'realtime') return bad('type', `Invalid value: '${String(cfg.type)}'. Supported values are: 'realtime'.`);
+export function applySessionConfig(
+  session: RealtimeSession,
+  cfg: Record<string, unknown>,
+  prefix = 'session',
+): ConfigError | undefined {
+  const bad = (param: string, message: string, code = 'invalid_value'): ConfigError => ({
+    message,
+    param: `${prefix}.${param}`,
+    code,
+  });
+  if (cfg.type !== undefined && cfg.type !== 'realtime')
+    return bad('type', `Invalid value: '${String(cfg.type)}'. Supported values are: 'realtime'.`);
   const next = structuredClone(session);
   if (cfg.model !== undefined) {
-    if (typeof cfg.model !== 'string' || !isRealtimeModel(cfg.model)) return bad('model', `Invalid model: '${String(cfg.model)}'. The model must be a realtime model.`, 'model_not_found');
+    if (typeof cfg.model !== 'string' || !isRealtimeModel(cfg.model))
+      return bad(
+        'model',
+        `Invalid model: '${String(cfg.model)}'. The model must be a realtime model.`,
+        'model_not_found',
+      );
     next.model = cfg.model;
   }
   if (cfg.instructions !== undefined) {
-    if (typeof cfg.instructions !== 'string') return bad('instructions', "Invalid type for 'instructions': expected a string.", 'invalid_type');
+    if (typeof cfg.instructions !== 'string')
+      return bad('instructions', "Invalid type for 'instructions': expected a string.", 'invalid_type');
     next.instructions = cfg.instructions;
   }
   if (cfg.output_modalities !== undefined) {
@@ -98,7 +118,10 @@ export function applySessionConfig(session: RealtimeSession, cfg: Record<string,
   if (cfg.max_output_tokens !== undefined) {
     const v = cfg.max_output_tokens;
     if (v !== 'inf' && !(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 4096)) {
-      return bad('max_output_tokens', "Invalid 'max_output_tokens': must be an integer between 1 and 4096, or 'inf'.");
+      return bad(
+        'max_output_tokens',
+        "Invalid 'max_output_tokens': must be an integer between 1 and 4096, or 'inf'.",
+      );
     }
     next.max_output_tokens = v as number | 'inf';
   }
@@ -114,7 +137,12 @@ export function applySessionConfig(session: RealtimeSession, cfg: Record<string,
 }
 
 function applyAudio(next: RealtimeSession, audio: unknown, prefix: string): ConfigError | undefined {
-  if (!isRecord(audio)) return { message: "Invalid type for 'audio': expected an object.", param: `${prefix}.audio`, code: 'invalid_type' };
+  if (!isRecord(audio))
+    return {
+      message: "Invalid type for 'audio': expected an object.",
+      param: `${prefix}.audio`,
+      code: 'invalid_type',
+    };
   const input = audio.input;
   if (isRecord(input)) {
     for (const key of ['format', 'transcription', 'noise_reduction', 'turn_detection'] as const) {
@@ -125,14 +153,22 @@ function applyAudio(next: RealtimeSession, audio: unknown, prefix: string): Conf
   if (isRecord(output)) {
     if (output.voice !== undefined) {
       if (typeof output.voice !== 'string' || !VOICES.includes(output.voice)) {
-        return { message: `Invalid value: '${String(output.voice)}'. Supported values are: ${VOICES.map((v) => `'${v}'`).join(', ')}.`, param: `${prefix}.audio.output.voice`, code: 'invalid_value' };
+        return {
+          message: `Invalid value: '${String(output.voice)}'. Supported values are: ${VOICES.map((v) => `'${v}'`).join(', ')}.`,
+          param: `${prefix}.audio.output.voice`,
+          code: 'invalid_value',
+        };
       }
       next.audio.output.voice = output.voice;
     }
     if (output.format !== undefined) next.audio.output.format = output.format;
     if (output.speed !== undefined) {
       if (typeof output.speed !== 'number' || output.speed < 0.25 || output.speed > 1.5) {
-        return { message: "Invalid 'speed': must be between 0.25 and 1.5.", param: `${prefix}.audio.output.speed`, code: 'invalid_value' };
+        return {
+          message: "Invalid 'speed': must be between 0.25 and 1.5.",
+          param: `${prefix}.audio.output.speed`,
+          code: 'invalid_value',
+        };
       }
       next.audio.output.speed = output.speed;
     }

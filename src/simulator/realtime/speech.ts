@@ -36,7 +36,8 @@ export function toneBase64(ms: number): string {
   if (b64 === undefined) {
     const samples = Math.round((SAMPLE_RATE * key) / 1000);
     const buf = Buffer.alloc(samples * 2);
-    for (let i = 0; i < samples; i++) buf.writeInt16LE(Math.round(1200 * Math.sin((2 * Math.PI * 440 * i) / SAMPLE_RATE)), i * 2);
+    for (let i = 0; i < samples; i++)
+      buf.writeInt16LE(Math.round(1200 * Math.sin((2 * Math.PI * 440 * i) / SAMPLE_RATE)), i * 2);
     b64 = buf.toString('base64');
     if (cache.size < 64) cache.set(key, b64);
   }

@@ -7,7 +7,12 @@ import { openaiError } from '../../core/errors.js';
 import { bearerKey, maskKey } from '../batches/http.js';
 import { classifyKey } from './auth.js';
 import type { RealtimeDeps } from './deps.js';
-import { applySessionConfig, createDefaultSession, isRealtimeModel, type RealtimeSession } from './session-config.js';
+import {
+  applySessionConfig,
+  createDefaultSession,
+  isRealtimeModel,
+  type RealtimeSession,
+} from './session-config.js';
 import { runRealtimeSession } from './session.js';
 
 const KEY_PROTOCOL = 'openai-insecure-api-key.';
@@ -24,7 +29,8 @@ export function createRealtimeUpgrade(deps: RealtimeDeps): RealtimeUpgrade {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME,
-    handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : (protocols.values().next().value ?? false)),
+    handleProtocols: (protocols) =>
+      protocols.has('realtime') ? 'realtime' : (protocols.values().next().value ?? false),
   });
   let sessions = 0;
 
@@ -50,13 +56,15 @@ export function createRealtimeUpgrade(deps: RealtimeDeps): RealtimeUpgrade {
   };
 }
 
-type Admit = { session: RealtimeSession } | { status: number; body: unknown; headers?: Record<string, string> };
+type Admit =
+  { session: RealtimeSession } | { status: number; body: unknown; headers?: Record<string, string> };
 
 function admit(deps: RealtimeDeps, req: IncomingMessage, url: URL): Admit {
   const key = bearerKey(req) ?? protocolKey(req);
   const kind = key === undefined ? undefined : classifyKey(deps, key);
   if (!kind || kind.kind === 'invalid') {
-    const message = key === undefined ? "You didn't provide an API key." : `Incorrect API key provided: ${maskKey(key)}.`;
+    const message =
+      key === undefined ? "You didn't provide an API key." : `Incorrect API key provided: ${maskKey(key)}.`;
     return { status: 401, body: openaiError(message, 'invalid_request_error', 'invalid_api_key') };
   }
   const model = url.searchParams.get('model');
@@ -64,22 +72,49 @@ function admit(deps: RealtimeDeps, req: IncomingMessage, url: URL): Admit {
   let session: RealtimeSession;
   if (callId !== null) {
     const call = deps.secrets.findCall(callId);
-    if (!call) return { status: 404, body: openaiError(`Call '${callId}' not found.`, 'invalid_request_error', 'not_found', 'call_id') };
+    if (!call)
+      return {
+        status: 404,
+        body: openaiError(`Call '${callId}' not found.`, 'invalid_request_error', 'not_found', 'call_id'),
+      };
     return { session: call }; // a sideband connection joins the call's session, no new admission
   }
   if (kind.kind === 'ephemeral') {
     session = { ...structuredClone(kind.key.session), id: deps.ids.base62('sess_', 21) };
   } else {
-    if (model === null) return { status: 400, body: openaiError("Missing required parameter: 'model'.", 'invalid_request_error', 'missing_required_parameter', 'model') };
+    if (model === null)
+      return {
+        status: 400,
+        body: openaiError(
+          "Missing required parameter: 'model'.",
+          'invalid_request_error',
+          'missing_required_parameter',
+          'model',
+        ),
+      };
     session = createDefaultSession(deps.ids.base62('sess_', 21), model, 0);
   }
   if (model !== null) {
-    if (!isRealtimeModel(model)) return { status: 400, body: openaiError(`Invalid model: '${model}'. The model must be a realtime model.`, 'invalid_request_error', 'model_not_found', 'model') };
+    if (!isRealtimeModel(model))
+      return {
+        status: 400,
+        body: openaiError(
+          `Invalid model: '${model}'. The model must be a realtime model.`,
+          'invalid_request_error',
+          'model_not_found',
+          'model',
+        ),
+      };
     applySessionConfig(session, { model });
   }
   session.expires_at = Math.floor((deps.now() + (60 * 60_000) / deps.timeScale) / 1000);
   const decision = deps.admitMint();
-  if (!decision.ok) return { status: 429, body: openaiError(decision.message, 'requests', 'rate_limit_exceeded'), headers: retryAfterHeaders(decision.retryAfterMs) };
+  if (!decision.ok)
+    return {
+      status: 429,
+      body: openaiError(decision.message, 'requests', 'rate_limit_exceeded'),
+      headers: retryAfterHeaders(decision.retryAfterMs),
+    };
   return { session };
 }
 
@@ -95,7 +130,13 @@ function protocolKey(req: IncomingMessage): string | undefined {
 
 function reject(socket: Duplex, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests' }[status] ?? 'Error';
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${extra}connection: close\r\n\r\n${text}`);
+  const reason =
+    { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests' }[status] ??
+    'Error';
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n${extra}connection: close\r\n\r\n${text}`,
+  );
 }

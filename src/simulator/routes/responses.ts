@@ -1,0 +1,115 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SimContext } from '../context.js';
+import { planCompletion } from '../generation.js';
+import { readBody } from '../http.js';
+import { planLatency } from '../latency.js';
+import { admitRequest, recordUsage, respondLater, streamFrames, sendInvalid } from '../pipeline.js';
+import { InvalidRequest, parseBody, type Body } from '../validate.js';
+import { responseObject, type ResponseIds } from './responses-object.js';
+import { storeResponse } from './response-store.js';
+import { parseResponsesRequest, type ResponsesRequest } from './responses-request.js';
+import { buildResponsesStream } from './responses-stream.js';
+
+/** POST /v1/responses: JSON or the Responses event stream. */
+export async function handleResponses(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const startedAt = ctx.clock.now();
+  const raw = await readBody(req);
+  ctx.stats.add('requests');
+  let r: ResponsesRequest;
+  let parsed: unknown;
+  try {
+    parsed = parseBody(raw);
+    r = parseResponsesRequest(parsed as Body, ctx.options.seed);
+  } catch (err) {
+    if (!(err instanceof InvalidRequest)) throw err;
+    sendInvalid(ctx, res, err, parsed, startedAt);
+    return;
+  }
+  const admitted = admitRequest(ctx, res, r.model, r.cost, startedAt);
+  if (!admitted) return;
+  const { fault, rateLimit } = admitted;
+
+  const c = planCompletion(
+    {
+      model: r.model,
+      textSeed: r.textSeed,
+      maxOutput: r.maxOutput,
+      medianTokens: ctx.options.medianOutputTokens,
+      effort: r.effort,
+      toolCall: r.toolCall,
+    },
+    0,
+  );
+  recordUsage(ctx, r.model, r.cost, r.promptTokens, c.outputTokens + c.reasoningTokens);
+  const latency = planLatency(
+    ctx.rng('latency'),
+    ctx.options.ttftMs,
+    ctx.options.tokensPerS,
+    ctx.options.timeScale,
+  );
+  latency.ttftMs += c.reasoningTokens * latency.msPerToken;
+  const body = ctx.newId('', 48);
+  const ids: ResponseIds = {
+    id: `resp_${body}`,
+    msgId: `msg_${body}`,
+    rsId: `rs_${body}`,
+    fcId: `fc_${body}`,
+    callId: ctx.newId('call_', 24),
+    createdAt: Math.floor(startedAt / 1000),
+  };
+  const total = latency.ttftMs + c.outputTokens * latency.msPerToken;
+  const completedAt = Math.floor((startedAt + total) / 1000);
+  const requestId = ctx.requestId();
+  if (r.stream) {
+    if (r.echo.store) storeResponse(ctx, ids.id, JSON.stringify(responseObject(r, ids, { c, completedAt })));
+    const parts = buildResponsesStream(
+      r,
+      c,
+      ids,
+      completedAt,
+      r.includeObfuscation ? ctx.rng('obfuscation') : undefined,
+    );
+    streamFrames(
+      ctx,
+      res,
+      ctx.headers({ model: r.model, startedAt, requestId, rateLimit }),
+      parts,
+      latency,
+      fault,
+    );
+    return;
+  }
+  const json = JSON.stringify(responseObject(r, ids, { c, completedAt }));
+  if (r.echo.store) storeResponse(ctx, ids.id, json);
+  respondLater(ctx, res, total, fault, () =>
+    ctx.sendJson(res, 200, json, { model: r.model, startedAt, requestId, rateLimit }),
+  );
+}
+
+/** POST /v1/responses/input_tokens: the exact input token count for the same body. */
+export async function handleInputTokens(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const raw = await readBody(req);
+  try {
+    const body = parseBody(raw);
+    delete body['stream'];
+    delete body['stream_options'];
+    const r = parseResponsesRequest(body, ctx.options.seed);
+    ctx.sendJson(
+      res,
+      200,
+      { object: 'response.input_tokens', input_tokens: r.promptTokens },
+      { model: r.model },
+    );
+  } catch (err) {
+    if (!(err instanceof InvalidRequest)) throw err;
+    ctx.sendError(res, err.status, err.message, { param: err.param, code: err.code });
+  }
+}
