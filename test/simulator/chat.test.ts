@@ -187,3 +187,17 @@ describe('latency and time-scale', () => {
     expect(r.choices[0]!.message.content!.length).toBeGreaterThan(0);
   });
 });
+
+describe('ids', () => {
+  it('gives every response a well-formed, distinct x-request-id', async () => {
+    const { client } = await sims.start();
+    const ids = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const { response } = await client.models.list().withResponse();
+      const id = response.headers.get('x-request-id') ?? '';
+      expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+      ids.add(id);
+    }
+    expect(ids.size).toBe(12);
+  });
+});
