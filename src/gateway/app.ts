@@ -1,0 +1,153 @@
+/**
+ * createGateway(deps): the route table, read top to bottom, and the one error boundary.
+ * Plain node:http handler: no framework on the hot path.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock, Rng } from '../core/clock.js';
+import { PacerError } from '../core/errors.js';
+import type { PacingEngine } from '../engine/types.js';
+import { systemClock, systemRng } from '../platform/system.js';
+import { createAuth } from './auth.js';
+import type { KeyLookup } from './auth.js';
+import type { GatewayConfig } from './config.js';
+import type { GatewayContext } from './context.js';
+import { createPacingEngine } from './engine.js';
+import { createCors, newRequestId, sendError } from './http.js';
+import { createInferenceRoute, logInternal } from './routes/inference.js';
+import type { RouteHandler } from './routes/inference.js';
+import {
+  createDashboardRoute,
+  createHealthRoute,
+  createMetricsRoute,
+  createReadyRoute,
+} from './routes/ops.js';
+import { createPassthroughRoute } from './routes/passthrough.js';
+import { createMetrics } from './telemetry/metrics.js';
+import { createUpstream } from './upstream/client.js';
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  upstream: { baseUrl: string; apiKey: string | undefined };
+  engine?: PacingEngine;
+  clock?: Clock;
+  rng?: Rng;
+  log?: (line: string) => void;
+  keyLookup?: KeyLookup;
+}
+
+export interface Gateway {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  readonly context: GatewayContext;
+  close(): Promise<void>;
+}
+
+type Method = 'GET' | 'POST' | 'DELETE';
+interface Route {
+  method: Method;
+  path: string | RegExp;
+  /** Public routes skip nothing here: auth happens inside the /v1 handlers. */
+  run: RouteHandler;
+}
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const clock = deps.clock ?? systemClock;
+  const rng = deps.rng ?? systemRng;
+  const { config } = deps;
+  const engine = deps.engine ?? createPacingEngine(config, { clock, rng });
+  const ctx: GatewayContext = {
+    config,
+    engine,
+    clock,
+    rng,
+    upstream: createUpstream({
+      baseUrl: deps.upstream.baseUrl,
+      apiKey: deps.upstream.apiKey,
+      connections: config.upstream.connections,
+      timeoutMs: config.upstream.timeout_ms,
+      idleTimeoutMs: config.upstream.idle_timeout_ms,
+    }),
+    metrics: createMetrics(() => engine),
+    auth: createAuth(config, deps.keyLookup),
+    cors: createCors(config.cors.origins),
+    log: deps.log ?? ((line) => void process.stdout.write(line + '\n')),
+  };
+  const pass = (label: string): RouteHandler => createPassthroughRoute(ctx, label);
+  const files = pass('files');
+  const batches = pass('batches');
+
+  const routes: Route[] = [
+    { method: 'POST', path: '/v1/chat/completions', run: createInferenceRoute(ctx, 'chat') },
+    { method: 'POST', path: '/v1/responses', run: createInferenceRoute(ctx, 'responses') },
+    { method: 'POST', path: '/v1/embeddings', run: createInferenceRoute(ctx, 'embeddings') },
+    { method: 'GET', path: '/v1/models', run: pass('models') },
+    { method: 'GET', path: /^\/v1\/models\/[^/]+$/, run: pass('models') },
+    { method: 'POST', path: '/v1/files', run: files },
+    { method: 'GET', path: '/v1/files', run: files },
+    { method: 'GET', path: /^\/v1\/files\/[^/]+(\/content)?$/, run: files },
+    { method: 'DELETE', path: /^\/v1\/files\/[^/]+$/, run: files },
+    { method: 'POST', path: '/v1/batches', run: batches },
+    { method: 'GET', path: '/v1/batches', run: batches },
+    { method: 'GET', path: /^\/v1\/batches\/[^/]+$/, run: batches },
+    { method: 'POST', path: /^\/v1\/batches\/[^/]+\/cancel$/, run: batches },
+    { method: 'GET', path: '/healthz', run: createHealthRoute() },
+    { method: 'GET', path: '/readyz', run: createReadyRoute(ctx) },
+    { method: 'GET', path: '/metrics', run: createMetricsRoute(ctx) },
+    { method: 'GET', path: '/dashboard', run: createDashboardRoute(ctx) },
+  ];
+
+  // Exact paths resolve with one map lookup; patterns are tried in table order.
+  const exact = new Map<string, Map<string, RouteHandler>>();
+  const patterns: Route[] = [];
+  for (const r of routes) {
+    if (typeof r.path !== 'string') patterns.push(r);
+    else {
+      const byMethod = exact.get(r.path) ?? new Map<string, RouteHandler>();
+      byMethod.set(r.method, r.run);
+      exact.set(r.path, byMethod);
+    }
+  }
+
+  function find(method: string, path: string): RouteHandler | 'method' | undefined {
+    const byMethod = exact.get(path);
+    if (byMethod) return byMethod.get(method) ?? 'method';
+    let seen = false;
+    for (const r of patterns) {
+      if (!(r.path as RegExp).test(path)) continue;
+      if (r.method === method) return r.run;
+      seen = true;
+    }
+    return seen ? 'method' : undefined;
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const requestId = newRequestId();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') return ctx.cors.preflight(req, res);
+    const route = find(method, path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
+    if (route === undefined || route === 'method') {
+      req.resume();
+      const err =
+        route === 'method'
+          ? new PacerError('PACER_METHOD_NOT_ALLOWED', `Method ${method} is not allowed on ${path}.`)
+          : new PacerError('PACER_NOT_FOUND', `Invalid URL (${method} ${path})`);
+      sendError(res, err, requestId, ctx.cors.headersFor(req));
+      return;
+    }
+    route(req, res, requestId).catch((err: unknown) => {
+      logInternal(ctx, requestId, err);
+      sendError(res, err, requestId, ctx.cors.headersFor(req));
+    });
+  }
+
+  return {
+    handle,
+    context: ctx,
+    async close() {
+      engine.close();
+      await ctx.upstream.close();
+    },
+  };
+}

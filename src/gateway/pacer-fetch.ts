@@ -1,0 +1,188 @@
+/**
+ * In-process pacing: a fetch for `new OpenAI({ fetch })`. Estimates from the body, acquires from
+ * the engine, calls the real fetch, observes the answer and settles the lease from the body or
+ * stream through a pass-through tap. Retries stay the SDK's: each retry comes back through here
+ * and queues again; a shed request becomes a 429 with retry-after(-ms), which the SDK honours.
+ */
+import type { Clock, Rng } from '../core/clock.js';
+import type { PacerError } from '../core/errors.js';
+import { findModel } from '../core/models.js';
+import type { ModelInfo } from '../core/models.js';
+import { SseDecoder } from '../core/openai/sse.js';
+import { usageFromJsonText, usageFromSseEvent } from '../core/openai/usage.js';
+import type { Usage } from '../core/openai/usage.js';
+import { estimate } from '../core/tokens/estimate.js';
+import type { EngineOptions, Lease, PacingEngine, Priority } from '../engine/types.js';
+import { systemClock, systemRng } from '../platform/system.js';
+import { createEngineFrom } from './engine.js';
+import { shedError } from './upstream/forward.js';
+import type { InferenceRoute } from './validate.js';
+
+export interface PacerOptions extends EngineOptions {
+  /** Use this engine instead of building one (e.g. to share it between clients). */
+  engine?: PacingEngine;
+  /** The fetch that really sends (default: globalThis.fetch). */
+  fetch?: typeof globalThis.fetch;
+  tenant?: string;
+  priority?: Priority;
+  /** Output tokens reserved when a request names no cap (default 4096). */
+  defaultMaxOutputTokens?: number;
+  clock?: Clock;
+  rng?: Rng;
+}
+
+export interface Pacer {
+  fetch: typeof globalThis.fetch;
+  engine: PacingEngine;
+  close(): void;
+}
+
+const ROUTES: [string, InferenceRoute][] = [
+  ['/chat/completions', 'chat'],
+  ['/responses', 'responses'],
+  ['/embeddings', 'embeddings'],
+];
+
+const PRIORITIES = new Set(['interactive', 'default', 'batch']);
+
+export function createPacer(options: PacerOptions = {}): Pacer {
+  const clock = options.clock ?? systemClock;
+  const engine = options.engine ?? createEngineFrom(options, { clock, rng: options.rng ?? systemRng });
+  const realFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const defaultMaxOutput = options.defaultMaxOutputTokens ?? 4096;
+
+  const pacedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const path = new URL(url).pathname;
+    const route = method === 'POST' ? ROUTES.find(([suffix]) => path.endsWith(suffix))?.[1] : undefined;
+    const bodyText = typeof init?.body === 'string' ? init.body : undefined;
+    if (route === undefined || bodyText === undefined) return realFetch(input, init);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(bodyText) as Record<string, unknown>;
+    } catch {
+      return realFetch(input, init);
+    }
+    const modelId = typeof body['model'] === 'string' ? body['model'] : '';
+    const info: ModelInfo = findModel(modelId) ?? {
+      id: modelId,
+      kind: 'chat',
+      encoding: 'o200k_base',
+      contextWindow: Number.MAX_SAFE_INTEGER,
+      maxOutput: defaultMaxOutput,
+      snapshot: modelId,
+      tier1: { rpm: 0, tpm: 0 },
+    };
+    const est = estimate(route, body, info, { defaultMaxOutput });
+    const pool = engine.poolFor(modelId);
+    const headers = new Headers(init?.headers);
+    const hinted = headers.get('x-pacer-priority');
+    const priority =
+      hinted !== null && PRIORITIES.has(hinted) ? (hinted as Priority) : (options.priority ?? 'default');
+    const deadline = Number(headers.get('x-pacer-deadline-ms') ?? NaN);
+    const got = await engine.acquire({
+      pool,
+      tenant: options.tenant ?? 'default',
+      priority,
+      tokens: est.total,
+      ...(Number.isFinite(deadline) ? { deadlineMs: deadline } : {}),
+      ...(init?.signal ? { signal: init.signal } : {}),
+    });
+    if (!got.ok) {
+      if (got.reason === 'aborted')
+        throw init?.signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+      return errorResponse(shedError(got));
+    }
+    const lease = got.lease;
+    const sentAt = clock.now();
+    let res: Response;
+    try {
+      res = await realFetch(input, init);
+    } catch (err) {
+      engine.observe({ pool, status: 0, headers: {}, sentAt, receivedAt: clock.now() });
+      lease.cancel();
+      throw err;
+    }
+    const flat: Record<string, string | undefined> = {};
+    res.headers.forEach((v, k) => (flat[k] = v));
+    engine.observe({ pool, status: res.status, headers: flat, sentAt, receivedAt: clock.now() });
+    if (!res.ok || res.body === null) {
+      lease.cancel();
+      return res;
+    }
+    const sse = (res.headers.get('content-type') ?? '').startsWith('text/event-stream');
+    return new Response(tapUsage(res.body, route, sse, lease, est.input), {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    });
+  };
+
+  return {
+    fetch: pacedFetch as typeof globalThis.fetch,
+    engine,
+    close: () => engine.close(),
+  };
+}
+
+/**
+ * Passes bytes through unchanged and settles the lease once: from the usage it sees, or from
+ * what streamed when the stream fails or the consumer cancels it.
+ */
+function tapUsage(
+  source: ReadableStream<Uint8Array>,
+  route: InferenceRoute,
+  sse: boolean,
+  lease: Lease,
+  inputEstimate: number,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  const decoder = sse ? new SseDecoder() : null;
+  const text = sse ? null : new TextDecoder();
+  let json = '';
+  let usage: Usage | null = null;
+  let events = 0;
+  const settle = (): void => lease.settle(usage?.total ?? inputEstimate + events);
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let step: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        step = await reader.read();
+      } catch (err) {
+        settle();
+        controller.error(err);
+        return;
+      }
+      if (step.done) {
+        if (decoder) for (const ev of decoder.end()) usage = usageFromSseEvent(route, ev) ?? usage;
+        if (text) usage = usageFromJsonText(json + text.decode());
+        settle();
+        controller.close();
+        return;
+      }
+      const chunk = step.value;
+      if (decoder) {
+        for (const ev of decoder.push(chunk)) {
+          events++;
+          usage = usageFromSseEvent(route, ev) ?? usage;
+        }
+      } else if (text) {
+        json += text.decode(chunk, { stream: true });
+        if (json.length > 262_144) json = json.slice(-131_072);
+      }
+      controller.enqueue(chunk);
+    },
+    cancel(reason) {
+      settle();
+      return reader.cancel(reason);
+    },
+  });
+}
+
+function errorResponse(err: PacerError): Response {
+  return new Response(JSON.stringify(err.toBody()), {
+    status: err.status,
+    headers: { 'content-type': 'application/json', ...err.responseHeaders() },
+  });
+}

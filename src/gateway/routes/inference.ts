@@ -1,0 +1,286 @@
+/**
+ * POST /v1/chat/completions, /v1/responses, /v1/embeddings: auth -> parse -> estimate ->
+ * acquire -> forward (bounded retries) -> relay with a usage tap -> settle.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { PacerError } from '../../core/errors.js';
+import { costOf } from '../../core/cost/index.js';
+import { findModel } from '../../core/models.js';
+import type { ModelInfo } from '../../core/models.js';
+import type { Usage } from '../../core/openai/usage.js';
+import type { AcquireRequest, Lease, Priority } from '../../engine/types.js';
+import type { GatewayContext } from '../context.js';
+import { estimateRequest } from '../estimate.js';
+import { readBody, sendError } from '../http.js';
+import { poolRateHeaders } from '../rate-headers.js';
+import { passHeaders } from '../upstream/client.js';
+import { forward, shedError } from '../upstream/forward.js';
+import { relay } from '../upstream/relay.js';
+import { parseRequest } from '../validate.js';
+import type { InferenceRoute } from '../validate.js';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
+
+const PRIORITIES = new Set<string>(['interactive', 'default', 'batch']);
+const ROUTE_LABEL: Record<InferenceRoute, string> = {
+  chat: 'chat.completions',
+  responses: 'responses',
+  embeddings: 'embeddings',
+};
+
+interface RequestState {
+  tenant: string;
+  model: string;
+  priority: Priority;
+  status: number;
+  queuedMs: number;
+  retries: number;
+  estimated: number;
+  usage: Usage | null;
+  firstByteAt: number | null;
+  costUsd: number | null;
+}
+
+export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute): RouteHandler {
+  const { config, engine, clock, metrics } = ctx;
+  const routeLabel = ROUTE_LABEL[route];
+
+  return async function inference(req, res, requestId) {
+    const startedAt = clock.now();
+    const cors = ctx.cors.headersFor(req);
+    const s: RequestState = {
+      tenant: 'unknown',
+      model: 'unknown',
+      priority: 'default',
+      status: 0,
+      queuedMs: 0,
+      retries: 0,
+      estimated: 0,
+      usage: null,
+      firstByteAt: null,
+      costUsd: null,
+    };
+    const ac = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) ac.abort();
+    });
+    let pool = '';
+    let held: Lease | undefined; // released in finally if an unexpected failure skipped it
+    try {
+      const principal = ctx.auth.authenticate(req);
+      s.tenant = principal.tenant;
+      const raw = await readBody(req, config.max_body_bytes);
+      const parsed = parseRequest(route, raw);
+      s.model = parsed.model;
+      if (principal.models && !principal.models.includes(parsed.model)) {
+        throw new PacerError(
+          'PACER_MODEL_NOT_ALLOWED',
+          `The model \`${parsed.model}\` is not allowed for tenant ${principal.tenant}.`,
+          { param: 'model' },
+        );
+      }
+      const info = findModel(parsed.model) ?? unknownModel(parsed.model);
+      const est = estimateRequest(route, parsed.body, info, config.default_max_output_tokens);
+      s.estimated = est.total;
+      checkSize(info, est.input, parsed.requestedOutput, est.total, config.max_request_tokens);
+      pool = engine.poolFor(parsed.model);
+      s.priority = priorityOf(req);
+      const deadlineMs = deadlineOf(req) ?? config.default_deadline_ms;
+      const acquire: AcquireRequest = {
+        pool,
+        tenant: principal.tenant,
+        priority: s.priority,
+        weight: principal.weight,
+        tokens: est.total,
+        deadlineMs,
+        signal: ac.signal,
+      };
+      const first = await engine.acquire(acquire);
+      if (!first.ok) {
+        if (first.reason === 'aborted') return void (s.status = 499);
+        throw shedError(first);
+      }
+      s.queuedMs = first.queuedMs;
+      metrics.queueWait.observe({ priority: s.priority }, first.queuedMs / 1000);
+      const out = await forward(ctx, {
+        pool,
+        lease: first.lease,
+        request: { method: 'POST', path: req.url ?? '/', headers: req.headers, body: raw, signal: ac.signal },
+        reacquire: () =>
+          engine.acquire({ ...acquire, deadlineMs: Math.max(0, deadlineMs - (clock.now() - startedAt)) }),
+      });
+      s.retries = out.retries;
+      if (out.kind === 'aborted') return void (s.status = 499);
+      if (out.kind === 'shed') throw out.error;
+      const { resp, lease } = out;
+      held = lease;
+      if (resp.statusCode >= 500) {
+        await resp.body.dump().catch(() => undefined);
+        lease.cancel();
+        held = undefined;
+        throw upstreamFailure(resp.statusCode);
+      }
+      const sse = String(resp.headers['content-type'] ?? '').startsWith('text/event-stream');
+      const headers = passHeaders(resp.headers, sse);
+      Object.assign(headers, cors);
+      headers['x-request-id'] ??= requestId;
+      headers['x-pacer-model'] = parsed.model;
+      headers['x-pacer-queue-ms'] = String(Math.round(s.queuedMs));
+      headers['x-pacer-retries'] = String(s.retries);
+      headers['x-pacer-estimated-tokens'] = String(est.total);
+      if (headers['x-ratelimit-limit-tokens'] === undefined)
+        Object.assign(headers, poolRateHeaders(engine, pool));
+      s.status = resp.statusCode;
+      const ok = resp.statusCode < 400;
+      const result = await relay(res, out.body ? Readable.from([out.body]) : resp.body, {
+        route: ok ? route : null,
+        sse,
+        status: resp.statusCode,
+        headers,
+        now: clock.now,
+      });
+      s.firstByteAt = result.firstByteAt;
+      s.usage = result.usage;
+      // The upstream refused (4xx): nothing was charged. Otherwise it was sent and counts: settle
+      // with the real usage, or with what streamed when the stream was cut or had no usage.
+      if (!ok) lease.cancel();
+      else lease.settle(result.usage?.total ?? est.input + (route === 'embeddings' ? 0 : result.events));
+      held = undefined;
+      if (!result.complete && res.destroyed) s.status = 499;
+    } catch (err) {
+      if (!(err instanceof PacerError)) logInternal(ctx, requestId, err);
+      const extra = pool === '' ? cors : { ...cors, ...poolRateHeaders(engine, pool) };
+      s.status = sendError(res, err, requestId, extra).status;
+    } finally {
+      held?.cancel();
+      record(ctx, routeLabel, requestId, startedAt, s);
+    }
+  };
+}
+
+/** Unexpected failures go to the log with their stack (never to the client). */
+export function logInternal(ctx: GatewayContext, requestId: string, err: unknown): void {
+  const e = err as Error;
+  ctx.log(
+    JSON.stringify({
+      level: 'error',
+      request_id: requestId,
+      error: e?.message ?? String(err),
+      stack: e?.stack ?? null,
+    }),
+  );
+}
+
+function record(
+  ctx: GatewayContext,
+  route: string,
+  requestId: string,
+  startedAt: number,
+  s: RequestState,
+): void {
+  const { metrics, clock } = ctx;
+  const now = clock.now();
+  const model = modelLabel(s.model);
+  metrics.requests.inc({ route, model, tenant: s.tenant, status: String(s.status) });
+  metrics.duration.observe({ route, model }, (now - startedAt) / 1000);
+  if (s.firstByteAt !== null) metrics.ttft.observe({ route, model }, (s.firstByteAt - startedAt) / 1000);
+  if (s.usage) {
+    metrics.tokens.inc({ model, tenant: s.tenant, kind: 'input' }, s.usage.input - s.usage.cached);
+    metrics.tokens.inc({ model, tenant: s.tenant, kind: 'cached' }, s.usage.cached);
+    metrics.tokens.inc({ model, tenant: s.tenant, kind: 'output' }, s.usage.output);
+    const cost = costOf({
+      model: s.model,
+      inputTokens: s.usage.input,
+      cachedTokens: s.usage.cached,
+      outputTokens: s.usage.output,
+    });
+    if (cost.known) metrics.costUsd.inc({ model, tenant: s.tenant }, cost.usd);
+    s.costUsd = cost.known ? cost.usd : null;
+  }
+  if (ctx.config.log_requests) {
+    ctx.log(
+      JSON.stringify({
+        ts: new Date(now).toISOString(),
+        request_id: requestId,
+        tenant: s.tenant,
+        route,
+        model: s.model,
+        status: s.status,
+        priority: s.priority,
+        queue_ms: Math.round(s.queuedMs),
+        retries: s.retries,
+        duration_ms: now - startedAt,
+        estimated_tokens: s.estimated,
+        tokens_in: s.usage?.input ?? null,
+        tokens_out: s.usage?.output ?? null,
+        cost_usd: s.costUsd,
+      }),
+    );
+  }
+}
+
+/** Keeps metric label cardinality bounded: catalog models by name, anything else as "other". */
+function modelLabel(model: string): string {
+  return findModel(model) ? model : model === 'unknown' ? 'unknown' : 'other';
+}
+
+function unknownModel(id: string): ModelInfo {
+  return {
+    id,
+    kind: 'chat',
+    encoding: 'o200k_base',
+    contextWindow: Number.MAX_SAFE_INTEGER,
+    maxOutput: 0,
+    snapshot: id,
+    tier1: { rpm: 0, tpm: 0 },
+  };
+}
+
+function checkSize(
+  info: ModelInfo,
+  input: number,
+  requestedOutput: number | undefined,
+  total: number,
+  cap: number | undefined,
+): void {
+  if (input + (requestedOutput ?? 0) > info.contextWindow) {
+    throw new PacerError(
+      'PACER_CONTEXT_LENGTH_EXCEEDED',
+      `This model's maximum context length is ${info.contextWindow} tokens. However, your request has about ${input} input tokens${requestedOutput ? ` and asks for ${requestedOutput} output tokens` : ''}. Please reduce the length of the input.`,
+      { param: 'messages' },
+    );
+  }
+  if (cap !== undefined && total > cap) {
+    throw new PacerError(
+      'PACER_REQUEST_TOO_LARGE',
+      `The request is estimated at ${total} tokens, over the configured cap of ${cap}.`,
+    );
+  }
+}
+
+function priorityOf(req: IncomingMessage): Priority {
+  const v = req.headers['x-pacer-priority'];
+  return typeof v === 'string' && PRIORITIES.has(v) ? (v as Priority) : 'default';
+}
+
+function deadlineOf(req: IncomingMessage): number | undefined {
+  const v = req.headers['x-pacer-deadline-ms'];
+  if (typeof v !== 'string') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+function upstreamFailure(status: number): PacerError {
+  if (status === 503)
+    return new PacerError(
+      'PACER_UPSTREAM_UNAVAILABLE',
+      'The upstream is overloaded or unavailable (503) after bounded retries.',
+    );
+  if (status === 504)
+    return new PacerError('PACER_UPSTREAM_TIMEOUT', 'The upstream timed out (504) after bounded retries.');
+  return new PacerError(
+    'PACER_UPSTREAM_ERROR',
+    `The upstream failed with status ${status} after bounded retries.`,
+  );
+}

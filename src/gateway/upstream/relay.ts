@@ -1,0 +1,120 @@
+/**
+ * Streams an upstream answer to the client as bytes arrive, honouring backpressure, while a tap
+ * reads `usage` (SSE events or the tail of a JSON body). A failure mid-stream becomes an SSE
+ * error event and a clean end, never a hang.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { SseDecoder, encodeSse } from '../../core/openai/sse.js';
+import { isTerminalSseEvent, usageFromJsonText, usageFromSseEvent } from '../../core/openai/usage.js';
+import type { Usage, UsageRoute } from '../../core/openai/usage.js';
+
+export interface RelayResult {
+  usage: Usage | null;
+  /** SSE events seen (roughly one output token each for deltas). */
+  events: number;
+  /** The upstream finished normally (terminal event or end of a JSON body). */
+  complete: boolean;
+  /** Bytes written to the client. */
+  bytes: number;
+  /** Clock ms of the first body byte, null if none came. */
+  firstByteAt: number | null;
+}
+
+export interface RelayOptions {
+  /** Route whose usage shape to read; null = no tap (pass-through routes). */
+  route: UsageRoute | null;
+  sse: boolean;
+  status: number;
+  headers: Record<string, string | string[]>;
+  now: () => number;
+}
+
+const TAIL_BYTES = 64 * 1024;
+
+export function relay(res: ServerResponse, body: Readable, opts: RelayOptions): Promise<RelayResult> {
+  res.writeHead(opts.status, opts.headers);
+  if (opts.sse) res.flushHeaders();
+  const decoder = opts.sse && opts.route ? new SseDecoder() : null;
+  const tail: Buffer[] = [];
+  let tailBytes = 0;
+  const out: RelayResult = { usage: null, events: 0, complete: false, bytes: 0, firstByteAt: null };
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      resolve(out);
+    };
+    const resume = (): void => {
+      body.resume();
+    };
+    body.on('data', (chunk: Buffer) => {
+      if (out.firstByteAt === null) out.firstByteAt = opts.now();
+      if (decoder) tapSse(decoder.push(chunk));
+      else if (opts.route && !opts.sse) {
+        tail.push(chunk);
+        tailBytes += chunk.length;
+        while (tailBytes - (tail[0]?.length ?? 0) >= TAIL_BYTES) tailBytes -= (tail.shift() as Buffer).length;
+      }
+      if (res.destroyed) return;
+      out.bytes += chunk.length;
+      if (!res.write(chunk)) {
+        body.pause();
+        res.once('drain', resume);
+      }
+    });
+    body.on('end', () => {
+      if (decoder) tapSse(decoder.end());
+      else if (opts.route && !opts.sse) {
+        out.usage = usageFromJsonText(Buffer.concat(tail, tailBytes).toString('utf8'));
+        out.complete = true;
+      } else out.complete = true;
+      if (!res.destroyed) res.end();
+      finish();
+    });
+    body.on('error', () => {
+      if (!res.destroyed && !res.writableEnded) {
+        if (opts.sse && opts.route) {
+          res.end(streamErrorEvent(opts.route, out.events));
+        } else res.destroy();
+      }
+      finish();
+    });
+    res.on('close', () => {
+      // Client gone: the route aborts the upstream; make sure we never wait on a drain.
+      res.off('drain', resume);
+      if (!out.complete) body.destroy();
+      finish();
+    });
+  });
+
+  function tapSse(events: { data: string; event?: string }[]): void {
+    for (const ev of events) {
+      out.events++;
+      const usage = usageFromSseEvent(opts.route as UsageRoute, ev);
+      if (usage) out.usage = usage;
+      if (isTerminalSseEvent(opts.route as UsageRoute, ev)) out.complete = true;
+    }
+  }
+}
+
+/** The error frame each API uses inside a stream (the SDK throws APIError on both). */
+export function streamErrorEvent(route: UsageRoute, sequence: number): string {
+  const message = 'The upstream connection failed mid-stream.';
+  if (route === 'responses') {
+    return encodeSse(
+      JSON.stringify({
+        type: 'error',
+        code: 'upstream_error',
+        message,
+        param: null,
+        sequence_number: sequence,
+      }),
+      'error',
+    );
+  }
+  return encodeSse(
+    JSON.stringify({ error: { message, type: 'server_error', param: null, code: 'upstream_error' } }),
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * Request validation before anything is queued: JSON, a top-level allow-list per endpoint (the
+ * real API's request fields, openai-api.md §3.1, §4, §5.1, plus the SDK's current params), and
+ * the few fields the gateway itself needs.
+ */
+import { PacerError } from '../core/errors.js';
+
+export type InferenceRoute = 'chat' | 'responses' | 'embeddings';
+
+const COMMON = [
+  'model',
+  'user',
+  'metadata',
+  'store',
+  'service_tier',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'safety_identifier',
+];
+
+const ALLOWED: Record<InferenceRoute, ReadonlySet<string>> = {
+  chat: new Set([
+    ...COMMON,
+    'messages',
+    'max_completion_tokens',
+    'max_tokens',
+    'n',
+    'temperature',
+    'top_p',
+    'stop',
+    'seed',
+    'stream',
+    'stream_options',
+    'tools',
+    'tool_choice',
+    'parallel_tool_calls',
+    'response_format',
+    'reasoning_effort',
+    'verbosity',
+    'logprobs',
+    'top_logprobs',
+    'frequency_penalty',
+    'presence_penalty',
+    'logit_bias',
+    'modalities',
+    'audio',
+    'prediction',
+    'web_search_options',
+    'functions',
+    'function_call',
+  ]),
+  responses: new Set([
+    ...COMMON,
+    'input',
+    'instructions',
+    'max_output_tokens',
+    'max_tool_calls',
+    'stream',
+    'stream_options',
+    'tools',
+    'tool_choice',
+    'parallel_tool_calls',
+    'previous_response_id',
+    'conversation',
+    'background',
+    'reasoning',
+    'text',
+    'temperature',
+    'top_p',
+    'top_logprobs',
+    'truncation',
+    'include',
+    'prompt',
+    'context_management',
+  ]),
+  embeddings: new Set(['model', 'input', 'dimensions', 'encoding_format', 'user']),
+};
+
+export interface ParsedRequest {
+  body: Record<string, unknown>;
+  model: string;
+  stream: boolean;
+  /** The output cap the client asked for, if any. */
+  requestedOutput: number | undefined;
+}
+
+function invalid(message: string, param: string | null): PacerError {
+  return new PacerError('PACER_INVALID_REQUEST', message, { param });
+}
+
+export function parseRequest(route: InferenceRoute, raw: Buffer): ParsedRequest {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new PacerError(
+      'PACER_INVALID_JSON',
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
+    );
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw invalid('The request body must be a JSON object.', null);
+  const obj = body as Record<string, unknown>;
+  const allowed = ALLOWED[route];
+  for (const key in obj) {
+    if (!allowed.has(key))
+      throw new PacerError('PACER_UNKNOWN_PARAMETER', `Unknown parameter: '${key}'.`, { param: key });
+  }
+  const model = obj['model'];
+  if (typeof model !== 'string' || model === '')
+    throw invalid("Missing required parameter: 'model'.", 'model');
+  const stream = obj['stream'];
+  if (stream !== undefined && stream !== null && typeof stream !== 'boolean')
+    throw invalid("Invalid type for 'stream': expected a boolean.", 'stream');
+  if (route === 'chat' && !Array.isArray(obj['messages']))
+    throw invalid("Missing required parameter: 'messages'.", 'messages');
+  if (route === 'embeddings' && obj['input'] === undefined)
+    throw invalid("Missing required parameter: 'input'.", 'input');
+  if (
+    route !== 'embeddings' &&
+    obj['stream_options'] !== undefined &&
+    obj['stream_options'] !== null &&
+    stream !== true
+  ) {
+    throw invalid(
+      "Invalid value for 'stream_options': only allowed when 'stream' is true.",
+      'stream_options',
+    );
+  }
+  const outKey =
+    route === 'chat'
+      ? obj['max_completion_tokens'] !== undefined
+        ? 'max_completion_tokens'
+        : 'max_tokens'
+      : 'max_output_tokens';
+  const out = obj[outKey];
+  if (out !== undefined && out !== null && (typeof out !== 'number' || !Number.isInteger(out) || out < 1)) {
+    throw invalid(`Invalid '${outKey}': expected a positive integer.`, outKey);
+  }
+  return {
+    body: obj,
+    model,
+    stream: stream === true,
+    requestedOutput: typeof out === 'number' ? out : undefined,
+  };
+}

@@ -1,0 +1,52 @@
+import OpenAI from 'openai';
+import { startSimulator } from '../../src/simulator/index.js';
+import type { RunningSimulator, SimOptions, SimulatorOptions } from '../../src/simulator/index.js';
+import { startGateway } from '../../src/gateway/index.js';
+import type { RunningGateway, StartGatewayOptions } from '../../src/gateway/index.js';
+
+export const UPSTREAM_KEY = 'sk-upstream-SECRET-0123456789abcdef';
+
+export interface Harness {
+  sim: RunningSimulator;
+  gw: RunningGateway;
+  logs: string[];
+  client(opts?: { maxRetries?: number; apiKey?: string }): OpenAI;
+  close(): Promise<void>;
+}
+
+/** A simulator and a gateway in front of it, both on real sockets (port 0). */
+export async function startHarness(
+  simOpts: SimulatorOptions = {},
+  gwOpts: StartGatewayOptions = {},
+): Promise<Harness> {
+  const sim = await startSimulator({
+    port: 0,
+    host: '127.0.0.1',
+    seed: 7,
+    ttftMs: 0,
+    tokensPerS: 100_000,
+    apiKey: UPSTREAM_KEY,
+    ...simOpts,
+  } as SimOptions);
+  const logs: string[] = [];
+  const gw = await startGateway({
+    port: 0,
+    host: '127.0.0.1',
+    upstreamBaseUrl: sim.url,
+    upstreamApiKey: UPSTREAM_KEY,
+    env: {},
+    log: (line) => logs.push(line),
+    ...gwOpts,
+  });
+  return {
+    sim,
+    gw,
+    logs,
+    client: (o = {}) =>
+      new OpenAI({ baseURL: gw.url, apiKey: o.apiKey ?? 'pacer-demo-key', maxRetries: o.maxRetries ?? 0 }),
+    async close() {
+      await gw.close();
+      await sim.close();
+    },
+  };
+}
