@@ -3,6 +3,7 @@
  * Plain node:http handler: no framework on the hot path.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Clock, Rng } from '../core/clock.js';
 import { PacerError } from '../core/errors.js';
 import type { PacingEngine } from '../engine/types.js';
@@ -15,13 +16,14 @@ import { createPacingEngine } from './engine.js';
 import { createCors, newRequestId, sendError } from './http.js';
 import { createInferenceRoute, logInternal } from './routes/inference.js';
 import type { RouteHandler } from './routes/inference.js';
+import { createDashboardFeed, createDashboardHandler } from '../dashboard/index.js';
 import {
-  createDashboardRoute,
   createHealthRoute,
   createMetricsRoute,
   createReadyRoute,
 } from './routes/ops.js';
 import { createPassthroughRoute } from './routes/passthrough.js';
+import { mountRealtime } from './routes/realtime.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { createUpstream } from './upstream/client.js';
 
@@ -37,11 +39,14 @@ export interface GatewayDeps {
 
 export interface Gateway {
   handle(req: IncomingMessage, res: ServerResponse): void;
+  /** HTTP upgrades: the Realtime WebSocket relay at /v1/realtime. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   readonly context: GatewayContext;
   close(): Promise<void>;
 }
 
 type Method = 'GET' | 'POST' | 'DELETE';
+type RealtimeRun = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 interface Route {
   method: Method;
   path: string | RegExp;
@@ -70,7 +75,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     auth: createAuth(config, deps.keyLookup),
     cors: createCors(config.cors.origins),
     log: deps.log ?? ((line) => void process.stdout.write(line + '\n')),
+    dashboard: createDashboardFeed({ engine, clock }),
   };
+  const dashboard = createDashboardHandler(ctx.dashboard!, config.admin.token ? { adminToken: config.admin.token } : {});
+  const realtime = mountRealtime(ctx, { upstream: deps.upstream });
+  const realtimeRoute = (run: RealtimeRun): RouteHandler => async (req, res) => run(req, res);
   const pass = (label: string): RouteHandler => createPassthroughRoute(ctx, label);
   const files = pass('files');
   const batches = pass('batches');
@@ -92,7 +101,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     { method: 'GET', path: '/healthz', run: createHealthRoute() },
     { method: 'GET', path: '/readyz', run: createReadyRoute(ctx) },
     { method: 'GET', path: '/metrics', run: createMetricsRoute(ctx) },
-    { method: 'GET', path: '/dashboard', run: createDashboardRoute(ctx) },
+    { method: 'POST', path: '/v1/realtime/client_secrets', run: realtimeRoute(realtime.handlers.clientSecrets) },
+    { method: 'POST', path: '/v1/realtime/calls', run: realtimeRoute(realtime.handlers.calls) },
   ];
 
   // Exact paths resolve with one map lookup; patterns are tried in table order.
@@ -126,6 +136,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const path = q === -1 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') return ctx.cors.preflight(req, res);
+    if (path.startsWith('/dashboard') && dashboard(req, res)) return;
     const route = find(method, path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
     if (route === undefined || route === 'method') {
       req.resume();
@@ -142,10 +153,25 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
   }
 
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== '/v1/realtime') {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    realtime.handlers.upgrade(req, socket, head).catch((err: unknown) => {
+      logInternal(ctx, newRequestId(), err);
+      socket.destroy();
+    });
+  }
+
   return {
     handle,
+    upgrade,
     context: ctx,
     async close() {
+      ctx.dashboard?.close();
+      await realtime.close();
       engine.close();
       await ctx.upstream.close();
     },

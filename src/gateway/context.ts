@@ -1,5 +1,6 @@
 /** What every route needs, built once by createGateway. */
 import type { Clock, Rng } from '../core/clock.js';
+import type { DashboardFeed } from '../dashboard/index.js';
 import type { PacingEngine } from '../engine/types.js';
 import type { Authenticator } from './auth.js';
 import type { GatewayConfig } from './config.js';
@@ -18,4 +19,6 @@ export interface GatewayContext {
   rng: Rng;
   /** One line per request (JSON, no secrets). */
   log: (line: string) => void;
+  /** The live dashboard's feed: one event per finished request. */
+  dashboard?: DashboardFeed;
 }

@@ -86,6 +86,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 },
     gateway.handle,
   );
+  server.on('upgrade', gateway.upgrade);
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();

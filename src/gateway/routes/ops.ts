@@ -1,4 +1,4 @@
-/** Operational endpoints: /healthz (process up), /readyz (upstream reachable), /metrics, /dashboard. */
+/** Operational endpoints: /healthz (process up), /readyz (upstream reachable), /metrics. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayContext } from '../context.js';
 import { sendJson } from '../http.js';
@@ -47,29 +47,4 @@ export function createMetricsRoute(ctx: GatewayContext): Plain {
     });
     res.end(text);
   };
-}
-
-export function createDashboardRoute(ctx: GatewayContext): Plain {
-  return async function dashboard(_req, res) {
-    const rows = ctx.engine
-      .snapshot()
-      .map(
-        (p) =>
-          `<tr><td>${esc(p.pool)}</td><td>${p.available.requests ?? '-'}</td><td>${p.available.tokens ?? '-'}</td><td>${p.inFlight}</td><td>${p.breaker}</td></tr>`,
-      )
-      .join('');
-    const html = `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Pacer</title>
-<style>body{font:14px system-ui;margin:2em}td,th{padding:4px 12px;text-align:left}</style>
-<h1>Pacer</h1><p>Upstream: ${esc(ctx.upstream.baseUrl)} · <a href="/metrics">metrics</a></p>
-<table><tr><th>pool</th><th>requests available</th><th>tokens available</th><th>in flight</th><th>breaker</th></tr>${rows}</table>`;
-    res.writeHead(200, {
-      'content-type': 'text/html; charset=utf-8',
-      'content-length': Buffer.byteLength(html),
-    });
-    res.end(html);
-  };
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
