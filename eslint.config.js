@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // Runnable examples are plain Node ESM.
+    files: ['examples/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly' } },
+  },
+  {
     // The pacing core stays pure: no I/O, no wall clock, no ambient randomness.
     files: ['src/core/**/*.ts'],
     rules: {

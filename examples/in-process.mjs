@@ -1,5 +1,4 @@
 // @ts-check
-/* global process, console */
 /**
  * In-process pacing: one engine paces every SDK call a service makes, no gateway hop.
  *

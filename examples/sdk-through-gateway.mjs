@@ -1,5 +1,4 @@
 // @ts-check
-/* global process, console */
 /**
  * The official OpenAI SDK through the Pacer gateway: only baseURL and apiKey change.
  *

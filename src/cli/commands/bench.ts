@@ -15,7 +15,8 @@ Open-loop load (seeded Poisson arrivals) from a scenario file, run once per stra
 fresh simulator (or --target), then report.json + report.html in --report DIR and a table on stdout.
 
 Flags:
-  --scenario NAME     steady | burst | chaos | noisy-tenant | mixed-priority, or a path to a YAML file
+  --scenario NAME     steady | burst | chaos | noisy-tenant | mixed-priority | realtime-storm,
+                      or a path to a YAML file (realtime-storm: --compare naive,pacer)
   --target URL        upstream base URL (incl. /v1) instead of a fresh simulator per strategy
                       (key from OPENAI_API_KEY; upstream figures only if it serves /sim/stats)
   --duration S        seconds of load (wall clock; default from the scenario)
@@ -64,6 +65,7 @@ export const benchCommand: Command = {
       throw new UsageError(`--target must be an http(s) URL, got "${target}"`);
     const compare = parseCompare(str('compare'));
     const reportDir = str('report');
+    if (scenario === 'realtime-storm') return runStorm(str('compare'), seed, timeScale, reportDir);
     try {
       const { report, files } = await runBench({
         scenario,
@@ -91,3 +93,20 @@ export const benchCommand: Command = {
     }
   },
 };
+
+/** realtime-storm is not a request-rate scenario: it has its own runner (browsers, instances, sessions). */
+async function runStorm(compare: string | undefined, seed: number | undefined, timeScale: number | undefined, reportDir: string | undefined): Promise<number> {
+  const { runRealtimeStorm, formatStormTable } = await import('../../bench/realtime-storm/index.js');
+  const { writeStormReport } = await import('../../bench/realtime-storm/report.js');
+  const modes = (compare ?? 'naive,pacer').split(',').map((m) => m.trim());
+  for (const m of modes) if (m !== 'naive' && m !== 'pacer') throw new UsageError(`--compare for realtime-storm takes naive and pacer, got "${m}"`);
+  const results = [];
+  for (const mode of modes as ('naive' | 'pacer')[]) {
+    process.stderr.write(`realtime-storm: ${mode}…\n`);
+    results.push(await runRealtimeStorm({ mode, ...(seed !== undefined ? { seed } : {}), ...(timeScale !== undefined ? { timeScale } : {}) }));
+  }
+  console.log(formatStormTable(results));
+  const files = writeStormReport(reportDir ?? 'reports/realtime-storm', results);
+  console.log(`\nreport: ${files.html}\n        ${files.json}`);
+  return 0;
+}
