@@ -4,8 +4,10 @@
  * --duration seconds of non-streaming chat completions, then opens --streams concurrent
  * streams and checks every one ends with `data: [DONE]`. Prints req/s, p50/p99, stream stats.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
@@ -16,7 +18,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '64' },
     pipelining: { type: 'string', default: '1' },
     streams: { type: 'string', default: '2000' },
-    'stream-tokens-per-s': { type: 'string', default: '50' },
+    'stream-tokens-per-s': { type: 'string', default: '20' },
     json: { type: 'boolean', default: false },
     baseline: { type: 'boolean', default: true },
     'no-baseline': { type: 'boolean', default: false },
@@ -39,7 +41,8 @@ const BODY = JSON.stringify({
 const STREAM_BODY = JSON.stringify({
   model: 'gpt-4o-mini',
   messages: [{ role: 'user', content: 'Stream a short answer.' }],
-  max_tokens: 48,
+  // Long enough (about 10 s at the default 20 tokens/s) that every stream is open at once.
+  max_tokens: 200,
   stream: true,
   stream_options: { include_usage: true },
 });
@@ -55,6 +58,11 @@ async function startChild(tokensPerS: number): Promise<{ child: ChildProcess; or
     '--rpm',
     '1000000000',
     '--tpm',
+    '1000000000000',
+    // The daily limits too: gpt-4o-mini's default 10,000 RPD would end the run after 10k requests.
+    '--rpd',
+    '1000000000000',
+    '--tpd',
     '1000000000000',
     '--ttft-ms',
     '0',
@@ -239,6 +247,7 @@ async function main(): Promise<void> {
   // Non-streaming at full speed (tokens/s 0: JSON answers do not wait on generation time).
   const fast = await startChild(0);
   let json: Awaited<ReturnType<typeof runJson>>;
+  let wrkResult: { reqPerS: number; output: string } | null = null;
   try {
     await runJson(fast.origin, 0.5, 8, 1); // warm up the JIT and the tokenizer memo
     const cpu0 = cpuSeconds(fast.child);
@@ -246,6 +255,7 @@ async function main(): Promise<void> {
     // Server CPU per request: meaningful even when the machine is shared with other load.
     const cpu = cpuSeconds(fast.child) - cpu0;
     json = { ...json, serverCpuUsPerReq: (cpu * 1e6) / json.requests, reqPerServerCpuS: json.requests / cpu };
+    wrkResult = runWrk(fast.origin, seconds);
   } finally {
     await stopChild(fast.child);
   }
@@ -255,7 +265,7 @@ async function main(): Promise<void> {
     const cpu0 = cpuSeconds(child);
     const streams = { ...(await runStreams(origin, Number(flags.streams))), serverCpuS: 0 };
     streams.serverCpuS = cpuSeconds(child) - cpu0;
-    const result = { baseline, nonStreaming: json, streaming: streams };
+    const result = { baseline, nonStreaming: json, wrk: wrkResult, streaming: streams };
     if (flags.json) console.log(JSON.stringify(result, null, 2));
     else {
       const f = (n: number): string => n.toFixed(1);
@@ -270,6 +280,8 @@ async function main(): Promise<void> {
       console.log(
         `  server CPU ${json.serverCpuUsPerReq.toFixed(0)} us/request -> ${json.reqPerServerCpuS.toFixed(0)} req/s per core of simulator CPU`,
       );
+      if (wrkResult) console.log(`non-streaming with wrk (a C client, so the client is not the bottleneck): ${wrkResult.reqPerS.toFixed(0)} req/s`);
+      else console.log('(install wrk — apt-get install wrk — to measure with a client that is not itself the bottleneck)');
       console.log(
         `streaming: ${streams.completed}/${streams.streams} completed (${streams.failed} failed), max ${streams.maxConcurrentOpen} open at once, ttft p50 ${f(streams.ttftP50Ms)} ms p99 ${f(streams.ttftP99Ms)} ms, duration p50 ${f(streams.durationP50Ms)} ms p99 ${f(streams.durationP99Ms)} ms, wall ${f(streams.seconds)} s, simulator CPU ${f(streams.serverCpuS)} s`,
       );
@@ -278,6 +290,25 @@ async function main(): Promise<void> {
   } finally {
     await stopChild(child);
   }
+}
+
+/**
+ * A Node client on the same 2 cores saturates before the simulator does; wrk (C, one thread)
+ * shows what the simulator itself sustains. Skipped when wrk is not installed.
+ */
+function runWrk(origin: string, seconds: number): { reqPerS: number; output: string } | null {
+  const script = join(tmpdir(), `pacer-wrk-${process.pid}.lua`);
+  writeFileSync(
+    script,
+    `wrk.method = "POST"\nwrk.body = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"max_tokens":16}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer sk-bench"\n`,
+  );
+  const r = spawnSync('wrk', ['-t1', '-c64', `-d${Math.max(1, Math.round(seconds))}s`, '-s', script, `${origin}/v1/chat/completions`], { encoding: 'utf8' });
+  rmSync(script, { force: true });
+  if (r.error || r.status !== 0) return null;
+  const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout);
+  if (!m || non2xx) return null;
+  return { reqPerS: Number(m[1]), output: r.stdout };
 }
 
 main().catch((err: unknown) => {
