@@ -142,6 +142,11 @@ export function computeStrategyReport(run: RunRecord, ctx: RunContext): Strategy
   };
 }
 
+function queueOf(outcomes: Outcome[]): ReturnType<typeof summarize> | null {
+  const q = outcomes.flatMap((o) => (o.queueMs === null ? [] : [o.queueMs]));
+  return q.length === 0 ? null : summarize(q);
+}
+
 function tenantReports(outcomes: Outcome[], scenario: Scenario): StrategyReport['tenants'] {
   return scenario.tenants.map((t) => {
     const mine = outcomes.filter((o) => o.tenant === t.name);
@@ -156,6 +161,7 @@ function tenantReports(outcomes: Outcome[], scenario: Scenario): StrategyReport[
       goodput_tokens: ok.reduce((sum, o) => sum + o.charge, 0),
       e2e_ms: summarize(ok.map((o) => o.e2eMs)),
       ttft_ms: summarize(ok.flatMap((o) => (o.ttftMs === null ? [] : [o.ttftMs]))),
+      queue_ms: queueOf(ok),
     };
   });
 }

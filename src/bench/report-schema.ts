@@ -38,6 +38,8 @@ const tenantSchema = z.object({
   goodput_tokens: num,
   e2e_ms: summarySchema,
   ttft_ms: summarySchema,
+  /** x-pacer-queue-ms of the tenant's successful requests (pacer only). */
+  queue_ms: summarySchema.nullable().optional(),
 });
 
 export const strategyReportSchema = z.object({

@@ -124,6 +124,8 @@ export async function startGatewayFor(
 ): Promise<GatewayHandle> {
   const mod = (await import('../gateway/index.js' as string)) as GatewayModule;
   const config = {
+    // Bench traffic must not land in the operator's usage ledger.
+    ledger: 'off',
     tenants: Object.fromEntries(
       tenants.map((t) => [t.name, { weight: t.weight, keys: [tenantKey(t.name)] }]),
     ),

@@ -26,6 +26,16 @@ import { createPassthroughRoute } from './routes/passthrough.js';
 import { mountRealtime } from './routes/realtime.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { createUpstream } from './upstream/client.js';
+import { createAdminRoute } from './routes/admin.js';
+import {
+  createKeyStoreLookup,
+  createMemoryBudgets,
+  createTenancy,
+  isLedgerOff,
+  openGatewayLedger,
+} from './tenancy/index.js';
+import type { BudgetStore } from './tenancy/index.js';
+import type { Ledger } from '../store/ledger/index.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -35,6 +45,10 @@ export interface GatewayDeps {
   rng?: Rng;
   log?: (line: string) => void;
   keyLookup?: KeyLookup;
+  /** Usage ledger (startGateway opens the configured one); closed with the gateway. */
+  ledger?: Ledger;
+  /** Per-tenant budgets (default: in memory, this instance only). */
+  budgets?: BudgetStore;
 }
 
 export interface Gateway {
@@ -42,6 +56,8 @@ export interface Gateway {
   /** HTTP upgrades: the Realtime WebSocket relay at /v1/realtime. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   readonly context: GatewayContext;
+  /** Resolves once the ledger is open and spent budgets are loaded from it. */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,6 +75,20 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const rng = deps.rng ?? systemRng;
   const { config } = deps;
   const engine = deps.engine ?? createPacingEngine(config, { clock, rng });
+  const keyStore = deps.keyLookup ? undefined : createKeyStoreLookup(config);
+  const keyLookup = deps.keyLookup ?? keyStore?.lookup;
+  const budgets = deps.budgets ?? createMemoryBudgets();
+  const log = deps.log ?? ((line: string) => void process.stdout.write(line + '\n'));
+  const opened =
+    deps.ledger || isLedgerOff(config.ledger)
+      ? undefined
+      : openGatewayLedger(config.ledger, {
+          budgets,
+          tenants: () => [...Object.keys(config.tenants), ...(keyStore?.tenants() ?? [])],
+          now: () => clock.now(),
+          log,
+        });
+  const ledger = deps.ledger ?? opened?.ledger;
   const ctx: GatewayContext = {
     config,
     engine,
@@ -72,10 +102,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
       idleTimeoutMs: config.upstream.idle_timeout_ms,
     }),
     metrics: createMetrics(() => engine),
-    auth: createAuth(config, deps.keyLookup),
+    auth: createAuth(config, keyLookup, { storeHasKeys: keyStore ? keyStore.hasKeys : true }),
     cors: createCors(config.cors.origins),
-    log: deps.log ?? ((line) => void process.stdout.write(line + '\n')),
+    log,
     dashboard: createDashboardFeed({ engine, clock }),
+    tenancy: createTenancy(budgets, config.backlog_demote_after),
+    ...(ledger ? { ledger } : {}),
+    startedAt: clock.now(),
   };
   const dashboard = createDashboardHandler(ctx.dashboard!, config.admin.token ? { adminToken: config.admin.token } : {});
   const realtime = mountRealtime(ctx, { upstream: deps.upstream });
@@ -101,6 +134,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     { method: 'GET', path: '/healthz', run: createHealthRoute() },
     { method: 'GET', path: '/readyz', run: createReadyRoute(ctx) },
     { method: 'GET', path: '/metrics', run: createMetricsRoute(ctx) },
+    { method: 'GET', path: '/admin/state', run: createAdminRoute(ctx) },
     { method: 'POST', path: '/v1/realtime/client_secrets', run: realtimeRoute(realtime.handlers.clientSecrets) },
     { method: 'POST', path: '/v1/realtime/calls', run: realtimeRoute(realtime.handlers.calls) },
   ];
@@ -169,11 +203,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
     handle,
     upgrade,
     context: ctx,
+    ready: opened?.ready ?? Promise.resolve(),
     async close() {
       ctx.dashboard?.close();
       await realtime.close();
       engine.close();
       await ctx.upstream.close();
+      // Flushes every buffered ledger record: nothing recorded is lost on a clean shutdown.
+      await ctx.ledger?.close();
+      keyStore?.close();
     },
   };
 }

@@ -15,7 +15,12 @@ const poolSchema = z.strictObject({ ...limits, models: z.array(z.string().min(1)
 
 const planSchema = z.strictObject({
   ...limits,
+  requests_per_day: count.optional(),
   tokens_per_day: count.optional(),
+  /** Share of a minute's budget that may be spent at once (1 = the whole minute). */
+  burst: z.number().positive().max(1).default(1),
+  /** Cap on the estimated prompt tokens of one request (413 request_too_large over it). */
+  max_prompt_tokens: z.number().int().positive().optional(),
   usd_per_day: z.number().nonnegative().optional(),
   usd_per_month: z.number().nonnegative().optional(),
   models: z.array(z.string().min(1)).optional(),
@@ -54,6 +59,8 @@ export const configSchema = z.strictObject({
   headroom: fraction.default(0.02),
   burst_seconds: z.number().positive().default(2),
   reserved_interactive_share: fraction.default(0.2),
+  /** Requests a tenant may have waiting for one pool before its further `default` ones queue as batch (0 = off). */
+  backlog_demote_after: count.default(4),
   default_deadline_ms: z.number().int().nonnegative().default(30_000),
   default_max_output_tokens: z.number().int().positive().default(4096),
   /** Cap on the estimated tokens of one request (input + output); none when left out. */
@@ -76,9 +83,24 @@ export const configSchema = z.strictObject({
   demo_key: z.string().min(1).default('pacer-demo-key'),
   time_scale: z.number().positive().default(1),
   redis_url: z.string().min(1).optional(),
-  ledger: z.string().min(1).optional(),
+  /** Usage ledger: `sqlite:PATH`, a `postgres://` URL, or `off`. */
+  ledger: z.string().min(1).default('sqlite:.pacer/ledger.sqlite'),
+  /** Virtual keys made with `pacer keys create` (read on every lookup: revocation is immediate). */
+  keys_db: z.string().min(1).default('.pacer/keys.sqlite'),
   otlp_endpoint: z.string().min(1).optional(),
   log_requests: z.boolean().default(true),
+}).superRefine((c, ctx) => {
+  // A tenant naming a plan that does not exist would silently run unlimited.
+  for (const [name, t] of Object.entries(c.tenants)) {
+    if (t.plan !== undefined && !(t.plan in c.plans)) {
+      const known = Object.keys(c.plans);
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tenants', name, 'plan'],
+        message: `plan "${t.plan}" is not defined in plans (known: ${known.length ? known.join(', ') : 'none'})`,
+      });
+    }
+  }
 });
 
 export type RawConfig = z.input<typeof configSchema>;
@@ -100,6 +122,7 @@ const ENV_LEAVES: [string[], Kind][] = [
   [['headroom'], 'number'],
   [['burst_seconds'], 'number'],
   [['reserved_interactive_share'], 'number'],
+  [['backlog_demote_after'], 'number'],
   [['default_deadline_ms'], 'number'],
   [['default_max_output_tokens'], 'number'],
   [['max_request_tokens'], 'number'],
@@ -114,6 +137,7 @@ const ENV_LEAVES: [string[], Kind][] = [
   [['time_scale'], 'number'],
   [['redis_url'], 'string'],
   [['ledger'], 'string'],
+  [['keys_db'], 'string'],
   [['otlp_endpoint'], 'string'],
   [['log_requests'], 'boolean'],
 ];

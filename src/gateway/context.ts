@@ -2,9 +2,11 @@
 import type { Clock, Rng } from '../core/clock.js';
 import type { DashboardFeed } from '../dashboard/index.js';
 import type { PacingEngine } from '../engine/types.js';
+import type { Ledger } from '../store/ledger/index.js';
 import type { Authenticator } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import type { Cors } from './http.js';
+import type { Tenancy } from './tenancy/index.js';
 import type { GatewayMetrics } from './telemetry/metrics.js';
 import type { Upstream } from './upstream/client.js';
 
@@ -21,4 +23,10 @@ export interface GatewayContext {
   log: (line: string) => void;
   /** The live dashboard's feed: one event per finished request. */
   dashboard?: DashboardFeed;
+  /** Plans and per-tenant budgets. */
+  tenancy: Tenancy;
+  /** The usage ledger (one record per request); absent when `ledger: off` or in library use. */
+  ledger?: Ledger;
+  /** When the gateway was built (clock ms), for /admin/state uptime. */
+  startedAt: number;
 }

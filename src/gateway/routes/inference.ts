@@ -10,6 +10,7 @@ import { findModel } from '../../core/models.js';
 import type { ModelInfo } from '../../core/models.js';
 import type { Usage } from '../../core/openai/usage.js';
 import type { AcquireRequest, Lease, Priority } from '../../engine/types.js';
+import type { Principal } from '../auth.js';
 import type { GatewayContext } from '../context.js';
 import { estimateRequest } from '../estimate.js';
 import { readBody, sendError } from '../http.js';
@@ -31,6 +32,9 @@ const ROUTE_LABEL: Record<InferenceRoute, string> = {
 
 interface RequestState {
   tenant: string;
+  principal: Principal | null;
+  /** Tokens charged to the tenant's budget at admission (0 = none). */
+  charged: number;
   model: string;
   priority: Priority;
   status: number;
@@ -51,6 +55,8 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
     const cors = ctx.cors.headersFor(req);
     const s: RequestState = {
       tenant: 'unknown',
+      principal: null,
+      charged: 0,
       model: 'unknown',
       priority: 'default',
       status: 0,
@@ -70,33 +76,35 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
     try {
       const principal = ctx.auth.authenticate(req);
       s.tenant = principal.tenant;
+      s.principal = principal;
       const raw = await readBody(req, config.max_body_bytes);
       const parsed = parseRequest(route, raw);
       s.model = parsed.model;
-      if (principal.models && !principal.models.includes(parsed.model)) {
-        throw new PacerError(
-          'PACER_MODEL_NOT_ALLOWED',
-          `The model \`${parsed.model}\` is not allowed for tenant ${principal.tenant}.`,
-          { param: 'model' },
-        );
-      }
       const info = findModel(parsed.model) ?? unknownModel(parsed.model);
       const est = estimateRequest(route, parsed.body, info, config.default_max_output_tokens);
       s.estimated = est.total;
       checkSize(info, est.input, parsed.requestedOutput, est.total, config.max_request_tokens);
+      // Plan checks and the tenant's budget come before the shared queue: a refused request
+      // never takes a place in it.
+      s.charged = ctx.tenancy.admit(principal, parsed.model, est.input, est.total, clock.now());
       pool = engine.poolFor(parsed.model);
-      s.priority = priorityOf(req);
+      s.priority = priorityOf(req) ?? principal.plan?.priority ?? 'default';
       const deadlineMs = deadlineOf(req) ?? config.default_deadline_ms;
       const acquire: AcquireRequest = {
         pool,
         tenant: principal.tenant,
-        priority: s.priority,
+        priority: ctx.tenancy.backlog.enter(pool, principal.tenant, s.priority),
         weight: principal.weight,
         tokens: est.total,
         deadlineMs,
         signal: ac.signal,
       };
-      const first = await engine.acquire(acquire);
+      let first: Awaited<ReturnType<typeof engine.acquire>>;
+      try {
+        first = await engine.acquire(acquire);
+      } finally {
+        ctx.tenancy.backlog.leave(pool, principal.tenant);
+      }
       if (!first.ok) {
         if (first.reason === 'aborted') return void (s.status = 499);
         throw shedError(first);
@@ -129,7 +137,10 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       headers['x-pacer-queue-ms'] = String(Math.round(s.queuedMs));
       headers['x-pacer-retries'] = String(s.retries);
       headers['x-pacer-estimated-tokens'] = String(est.total);
-      if (headers['x-ratelimit-limit-tokens'] === undefined)
+      // The tenant sees its own budget when its plan has one; otherwise the pool (or upstream) view.
+      const own = ctx.tenancy.rateHeaders(principal, clock.now());
+      if (own) Object.assign(headers, own);
+      else if (headers['x-ratelimit-limit-tokens'] === undefined)
         Object.assign(headers, poolRateHeaders(engine, pool));
       s.status = resp.statusCode;
       const ok = resp.statusCode < 400;
@@ -150,7 +161,8 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       if (!result.complete && res.destroyed) s.status = 499;
     } catch (err) {
       if (!(err instanceof PacerError)) logInternal(ctx, requestId, err);
-      const extra = pool === '' ? cors : { ...cors, ...poolRateHeaders(engine, pool) };
+      const own = s.principal ? ctx.tenancy.rateHeaders(s.principal, clock.now()) : undefined;
+      const extra = own ? { ...cors, ...own } : pool === '' ? cors : { ...cors, ...poolRateHeaders(engine, pool) };
       s.status = sendError(res, err, requestId, extra).status;
     } finally {
       held?.cancel();
@@ -182,9 +194,11 @@ function record(
   const { metrics, clock } = ctx;
   const now = clock.now();
   const model = modelLabel(s.model);
+  let pricingVersion = '';
   metrics.requests.inc({ route, model, tenant: s.tenant, status: String(s.status) });
   metrics.duration.observe({ route, model }, (now - startedAt) / 1000);
   if (s.firstByteAt !== null) metrics.ttft.observe({ route, model }, (s.firstByteAt - startedAt) / 1000);
+  s.costUsd = null;
   if (s.usage) {
     metrics.tokens.inc({ model, tenant: s.tenant, kind: 'input' }, s.usage.input - s.usage.cached);
     metrics.tokens.inc({ model, tenant: s.tenant, kind: 'cached' }, s.usage.cached);
@@ -197,7 +211,50 @@ function record(
     });
     if (cost.known) metrics.costUsd.inc({ model, tenant: s.tenant }, cost.usd);
     s.costUsd = cost.known ? cost.usd : null;
+    pricingVersion = cost.pricingVersion;
   }
+  if (s.principal) {
+    // Real usage corrects the estimate; no usage (refused, shed, failed) gives the tokens back.
+    // An answer without usage (a stream without include_usage) keeps the estimate charged.
+    const used = s.usage?.total ?? (s.firstByteAt !== null && s.status < 400 ? s.charged : null);
+    ctx.tenancy.settle(s.principal, s.charged, used, s.costUsd ?? 0, now);
+  }
+  ctx.ledger?.record({
+    ts: now,
+    requestId,
+    tenant: s.tenant,
+    keyId: s.principal?.keyId ?? '',
+    model: s.model,
+    route,
+    tokensIn: s.usage?.input ?? 0,
+    cached: s.usage?.cached ?? 0,
+    tokensOut: s.usage?.output ?? 0,
+    reasoning: s.usage?.reasoning ?? 0,
+    costUsd: s.costUsd ?? 0,
+    pricingVersion,
+    queueMs: s.queuedMs,
+    ttftMs: s.firstByteAt === null ? null : s.firstByteAt - startedAt,
+    durationMs: now - startedAt,
+    status: s.status,
+    retries: s.retries,
+  });
+  ctx.dashboard?.record({
+    ts: now,
+    tenant: s.tenant,
+    model: s.model,
+    route,
+    status: s.status,
+    priority: s.priority,
+    queueMs: s.queuedMs,
+    ttftMs: s.firstByteAt === null ? null : s.firstByteAt - startedAt,
+    durationMs: now - startedAt,
+    tokensIn: s.usage?.input ?? 0,
+    tokensOut: s.usage?.output ?? 0,
+    costUsd: s.costUsd ?? 0,
+    // Upstream 429s are retried inside forward(); the client-visible one is what reaches here.
+    upstream429: false,
+    retries: s.retries,
+  });
   if (ctx.config.log_requests) {
     ctx.log(
       JSON.stringify({
@@ -259,9 +316,9 @@ function checkSize(
   }
 }
 
-function priorityOf(req: IncomingMessage): Priority {
+function priorityOf(req: IncomingMessage): Priority | undefined {
   const v = req.headers['x-pacer-priority'];
-  return typeof v === 'string' && PRIORITIES.has(v) ? (v as Priority) : 'default';
+  return typeof v === 'string' && PRIORITIES.has(v) ? (v as Priority) : undefined;
 }
 
 function deadlineOf(req: IncomingMessage): number | undefined {

@@ -1,0 +1,12 @@
+export { createMemoryBudgets, periodStarts } from './budgets.js';
+export type { BudgetStore, BudgetView } from './budgets.js';
+export { createTenancy } from './admit.js';
+export type { Tenancy } from './admit.js';
+export { createKeyStoreLookup } from './key-lookup.js';
+export type { KeyStoreLookup } from './key-lookup.js';
+export { hasBudget, resolvePlans, toTenantPlan } from './plans.js';
+export type { ResolvedPlan } from './plans.js';
+export { seedSpendFromLedger } from './seed.js';
+export { deferLedger, isLedgerOff, openGatewayLedger } from './ledger.js';
+export { createBacklog } from './backlog.js';
+export type { Backlog } from './backlog.js';
