@@ -91,6 +91,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();
   });
+  // Spent budgets are loaded from the ledger before the first request is admitted.
+  await gateway.ready;
   const host = opts.host ?? config.server.host;
   const port = opts.port ?? config.server.port;
   try {

@@ -1,8 +1,12 @@
 import OpenAI from 'openai';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { RunningSimulator, SimOptions, SimulatorOptions } from '../../src/simulator/index.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startGateway } from '../../src/gateway/index.js';
 import type { RunningGateway, StartGatewayOptions } from '../../src/gateway/index.js';
+
+export const ISOLATED_ENV = { PACER_LEDGER: 'off', PACER_KEYS_DB: join(tmpdir(), `pacer-no-keys-${process.pid}.sqlite`) };
 
 export const UPSTREAM_KEY = 'sk-upstream-SECRET-0123456789abcdef';
 
@@ -34,7 +38,9 @@ export async function startHarness(
     host: '127.0.0.1',
     upstreamBaseUrl: sim.url,
     upstreamApiKey: UPSTREAM_KEY,
-    env: {},
+    // Keep tests out of the checkout's .pacer/: no ledger file, and a key store that does not
+    // exist (a developer's own keys there would turn demo mode off). Tests with a config set both.
+    env: gwOpts.config === undefined && gwOpts.configPath === undefined ? ISOLATED_ENV : {},
     log: (line) => logs.push(line),
     ...gwOpts,
   });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startGateway, type RunningGateway } from '../../src/gateway/index.js';
 import { OFFER } from '../realtime/harness.js';
+import { ISOLATED_ENV } from './helpers.js';
 
 // The gateway in demo mode (embedded simulator upstream), exactly what `npm start` runs.
 let gw: RunningGateway;
@@ -10,7 +11,7 @@ let client: OpenAI;
 const origin = () => gw.url.replace(/\/v1$/, '');
 
 beforeAll(async () => {
-  gw = await startGateway({ port: 0, host: '127.0.0.1', env: {}, log: () => undefined });
+  gw = await startGateway({ port: 0, host: '127.0.0.1', env: ISOLATED_ENV, log: () => undefined });
   client = new OpenAI({ baseURL: gw.url, apiKey: gw.demoKey!, maxRetries: 0 });
 });
 afterAll(async () => gw.close());
