@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startGateway, type RunningGateway } from '../../src/gateway/index.js';
+import { createLedger } from '../../src/store/ledger/index.js';
 import { OFFER } from '../realtime/harness.js';
 import { ISOLATED_ENV } from './helpers.js';
 
@@ -95,5 +99,39 @@ describe('dashboard on the gateway', () => {
       if (total === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(total).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('realtime usage accounting', () => {
+  it('puts each response.done into the ledger with its cost, and learns the pool from rate_limits.updated', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pacer-rt-ledger-'));
+    const file = join(dir, 'ledger.sqlite');
+    const g = await startGateway({ port: 0, host: '127.0.0.1', env: { ...ISOLATED_ENV, PACER_LEDGER: `sqlite:${file}` }, log: () => undefined });
+    try {
+      const ws = new WebSocket(`${g.url.replace(/^http/, 'ws')}/realtime?model=gpt-realtime`, {
+        headers: { authorization: `Bearer ${g.demoKey}` },
+      });
+      await new Promise<void>((resolve, reject) => {
+        ws.on('message', (data) => {
+          const e = JSON.parse(String(data)) as { type: string };
+          if (e.type === 'session.created') ws.send(JSON.stringify({ type: 'response.create', response: { output_modalities: ['text'] } }));
+          if (e.type === 'response.done') resolve();
+        });
+        ws.on('error', reject);
+      });
+      ws.close();
+      const pool = g.gateway.context.engine.snapshot().find((p) => p.pool === g.gateway.context.engine.poolFor('gpt-realtime'));
+      expect(pool?.limits.tpm).toBeGreaterThan(0);
+    } finally {
+      await g.close();
+    }
+    const ledger = await createLedger(`sqlite:${file}`);
+    const rows = await ledger.query({ by: 'model' });
+    await ledger.close();
+    rmSync(dir, { recursive: true, force: true });
+    const row = rows.find((r) => r.key === 'gpt-realtime');
+    expect(row?.requests).toBe(1);
+    expect(row!.tokensOut).toBeGreaterThan(0);
+    expect(row!.costUsd).toBeGreaterThan(0);
   });
 });

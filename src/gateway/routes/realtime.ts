@@ -9,6 +9,10 @@ import { createRealtimeBroker, createRealtimeHandlers, type RealtimeHandlers } f
 import type { RealtimeBroker } from '../../realtime/index.js';
 import type { UsageReport } from '../../realtime/types.js';
 import { createMemoryRealtimeStore, createRedisRealtimeStore } from '../../store/realtime/index.js';
+import { costOf, parseUsage } from '../../core/cost/index.js';
+import { formatDuration } from '../../core/openai/duration.js';
+import type { RateLimitsReport } from '../../realtime/types.js';
+import type { Principal } from '../auth.js';
 import type { GatewayContext } from '../context.js';
 
 export interface RealtimeMount {
@@ -30,6 +34,8 @@ export function mountRealtime(ctx: GatewayContext, opts: RealtimeMountOptions): 
     ? createRedisRealtimeStore({ redis: ctx.config.redis_url })
     : createMemoryRealtimeStore(ctx.clock);
   const scale = ctx.config.time_scale;
+  // The plan of each tenant seen on a realtime route, for its budgets when usage arrives.
+  const principals = new Map<string, Principal>();
   const broker = createRealtimeBroker({
     store,
     upstream: { baseUrl: opts.upstream.baseUrl, apiKey: opts.upstream.apiKey ?? DEMO_UPSTREAM_KEY },
@@ -37,12 +43,14 @@ export function mountRealtime(ctx: GatewayContext, opts: RealtimeMountOptions): 
     // The realtime pool's Tier-1 rate; a time-scaled upstream grants it `scale` times faster.
     limits: { upstreamRpm: 200 * scale, sessionMaxMs: 3_600_000 / scale, sessionWarningMs: 60_000 / scale },
     onUsage: (report) => {
-      const u = report.usage as { input_tokens?: number; output_tokens?: number; input_token_details?: { cached_tokens?: number } };
-      const cached = u.input_token_details?.cached_tokens ?? 0;
-      ctx.metrics.tokens.inc({ model: report.model, tenant: report.tenant, kind: 'input' }, Math.max(0, (u.input_tokens ?? 0) - cached));
-      ctx.metrics.tokens.inc({ model: report.model, tenant: report.tenant, kind: 'cached' }, cached);
-      ctx.metrics.tokens.inc({ model: report.model, tenant: report.tenant, kind: 'output' }, u.output_tokens ?? 0);
+      accountUsage(ctx, principals.get(report.tenant), report);
       opts.onUsage?.(report);
+    },
+    // rate_limits.updated carries the realtime pool's own limits: the engine learns from them
+    // exactly as from x-ratelimit-* headers.
+    onRateLimits: (report) => {
+      const now = ctx.clock.now();
+      ctx.engine.observe({ pool: ctx.engine.poolFor(report.model), status: 200, headers: rateLimitHeaders(report.rateLimits), sentAt: now, receivedAt: now });
     },
   });
   const handlers = createRealtimeHandlers(broker, {
@@ -51,7 +59,8 @@ export function mountRealtime(ctx: GatewayContext, opts: RealtimeMountOptions): 
       if (key === undefined) return null;
       try {
         const principal = ctx.auth.authenticate({ headers: { authorization: `Bearer ${key}` } } as IncomingMessage);
-        return { tenant: principal.tenant, keyId: keyIdOf(key) };
+        principals.set(principal.tenant, principal);
+        return { tenant: principal.tenant, keyId: principal.keyId ?? keyIdOf(key) };
       } catch {
         return null;
       }
@@ -83,4 +92,50 @@ export function mountRealtime(ctx: GatewayContext, opts: RealtimeMountOptions): 
 /** A stable, non-secret id for a key: enough to tell users apart, useless to call with. */
 function keyIdOf(key: string): string {
   return `key_${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+}
+
+/** One `response.done`: tokens and dollars into metrics, the ledger and the tenant's budgets. */
+function accountUsage(ctx: GatewayContext, principal: Principal | undefined, report: UsageReport): void {
+  const parsed = parseUsage(report.usage);
+  if (!parsed) return;
+  const now = ctx.clock.now();
+  const cost = costOf({ model: report.model, ...parsed });
+  const cached = parsed.cachedTokens ?? 0;
+  const labels = { model: report.model, tenant: report.tenant };
+  ctx.metrics.tokens.inc({ ...labels, kind: 'input' }, Math.max(0, parsed.inputTokens - cached));
+  ctx.metrics.tokens.inc({ ...labels, kind: 'cached' }, cached);
+  ctx.metrics.tokens.inc({ ...labels, kind: 'output' }, parsed.outputTokens);
+  if (cost.known) ctx.metrics.costUsd.inc(labels, cost.usd);
+  const plan = principal?.plan?.plan;
+  if (plan) ctx.tenancy.budgets.settle(report.tenant, plan, parsed.inputTokens + parsed.outputTokens, cost.usd, now);
+  ctx.ledger?.record({
+    ts: now,
+    requestId: report.sessionId,
+    tenant: report.tenant,
+    keyId: principal?.keyId ?? '',
+    model: report.model,
+    route: 'realtime',
+    tokensIn: parsed.inputTokens,
+    cached,
+    tokensOut: parsed.outputTokens,
+    reasoning: parsed.reasoningTokens ?? 0,
+    costUsd: cost.usd,
+    pricingVersion: cost.pricingVersion,
+    queueMs: 0,
+    ttftMs: null,
+    durationMs: 0,
+    status: 200,
+    retries: 0,
+  });
+}
+
+function rateLimitHeaders(limits: RateLimitsReport['rateLimits']): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (const l of limits) {
+    if (l.name !== 'requests' && l.name !== 'tokens') continue;
+    h[`x-ratelimit-limit-${l.name}`] = String(l.limit);
+    h[`x-ratelimit-remaining-${l.name}`] = String(l.remaining);
+    h[`x-ratelimit-reset-${l.name}`] = formatDuration(l.reset_seconds * 1000);
+  }
+  return h;
 }
