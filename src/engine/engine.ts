@@ -11,6 +11,7 @@ import { createLease } from './lease.js';
 import { createMemoryStore } from './memory-store.js';
 import { observePool } from './observe.js';
 import { resolveSettings } from './settings.js';
+import { createFleetSync, isPauseStale, type SharedPoolState } from './shared.js';
 import { createWakeTimer } from './wake-timer.js';
 import { gate, settleWaiter, shed, shedAll, shedExpired, startEstimate } from './waiters.js';
 import {
@@ -41,6 +42,12 @@ export interface EngineDeps {
   rng?: Rng;
   timers?: Timers;
   store?: QuotaStore;
+  /**
+   * Fleet mode: pauses after a 429 and learned limits shared with other instances (the shared
+   * QuotaStore of src/store/quota). Also means the buckets are shared: the local mirror may be
+   * stale, so requests are only shed on the store's answer (at their deadline), never early.
+   */
+  shared?: SharedPoolState;
 }
 
 /**
@@ -52,6 +59,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
   const rng = deps.rng ?? systemRng;
   const timers = deps.timers ?? systemTimers;
   const store = deps.store ?? createMemoryStore();
+  const shared = deps.shared;
   const settings = resolveSettings(options);
   const { knobs, reservedShare, refundUnused } = settings;
   const leaseHooks = {
@@ -64,12 +72,17 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
   const pools = new Map<string, PoolRuntime>();
   for (const [name, cfg] of Object.entries(options.pools ?? {})) {
     const { models, ...limits } = cfg;
-    pools.set(name, createPool(name, limits, knobs, settings.budget, clock.now(), refundUnused));
+    const pool = createPool(name, limits, knobs, settings.budget, clock.now(), refundUnused);
+    pools.set(name, pool);
     for (const m of models) modelToPool.set(m, name);
   }
 
   let nextId = 1;
   let closed = false;
+  const fleet = shared
+    ? createFleetSync({ shared, clock, settings, pump: (p) => pump(p), isClosed: () => closed })
+    : undefined;
+  for (const p of pools.values()) fleet?.loadLearned(p);
   const wakeTimer = createWakeTimer(clock, timers, () => {
     const now = clock.now();
     for (const p of pools.values()) if (p.wakeAt <= now) pump(p);
@@ -85,7 +98,10 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
 
   function getPool(name: string): PoolRuntime {
     let p = pools.get(name);
-    if (!p) pools.set(name, (p = createPool(name, {}, knobs, settings.budget, clock.now(), refundUnused)));
+    if (!p) {
+      pools.set(name, (p = createPool(name, {}, knobs, settings.budget, clock.now(), refundUnused)));
+      fleet?.loadLearned(p);
+    }
     return p;
   }
 
@@ -149,6 +165,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
       shedExpired(pool, now, false, reservedShare);
       const item = head(pool.queue);
       if (!item) break;
+      if (fleet && isPauseStale(pool.sharedPause, now)) return fleet.refreshPause(pool);
       let blocked = gate(pool, now);
       if (blocked === 0) {
         const r = store.take(
@@ -165,8 +182,12 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
             (res) => {
               pool.pumping = false;
               if (policies === pool.policies) pool.mirror = res.states;
-              onTake(pool, item, res, clock.now());
-              pump(pool);
+              const at = clock.now();
+              const blocked = onTake(pool, item, res, at);
+              // Blocked: wait for the store's time, never ask again at once (a store answering
+              // from memory would spin on microtasks and starve the event loop).
+              if (blocked === 0 || head(pool.queue) !== item || closed) pump(pool);
+              else park(pool, at, blocked);
             },
             () => {
               pool.pumping = false;
@@ -188,6 +209,14 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
       break;
     }
     pool.wakeAt = wake;
+    schedule();
+  }
+
+  /** The head is blocked until `blocked`: shed what is due, then sleep until the next event. */
+  function park(pool: PoolRuntime, now: number, blocked: number): void {
+    if (shedExpired(pool, now, true, reservedShare) > 0) return pump(pool);
+    const d = earliestDeadline(pool.queue);
+    pool.wakeAt = Math.min(blocked, d ? d.deadline : Infinity);
     schedule();
   }
 
@@ -251,7 +280,8 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
       finish: 0,
       removed: false,
     };
-    if (isKnown(pool)) {
+    // With shared buckets the mirror lags the fleet: only the store's answer may shed.
+    if (!shared && isKnown(pool)) {
       const eta = startEstimate(pool, item, now, false, reservedShare);
       if (eta > deadlineMs) {
         const ms = Math.ceil(eta);
@@ -279,7 +309,9 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     if (closed) return;
     const pool = getPool(obs.pool);
     const now = clock.now();
+    const pausedBefore = pool.adapt.pausedUntil;
     const out = observePool(pool, obs, now, settings);
+    fleet?.share(pool, pausedBefore, out.limitsChanged, now);
     if (out.breakerOpened) {
       const ms = pool.breaker.openUntil - now;
       shedAll(

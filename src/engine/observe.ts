@@ -7,6 +7,8 @@ import type { UpstreamObservation } from './types.js';
 export interface ObserveOutcome {
   /** The breaker just opened: shed everyone waiting. */
   breakerOpened: boolean;
+  /** The learned limits changed (to share with the fleet). */
+  limitsChanged: boolean;
   /** Lower the buckets to these (the upstream's view, minus what it had not seen yet). */
   ceilings: { requests?: number; tokens?: number } | null;
 }
@@ -24,7 +26,7 @@ export function observePool(
   const before = breakerMode(pool.breaker, now);
   pool.breaker = breakerRecord(pool.breaker, now, obs.status, s.breaker);
   const breakerOpened = before !== 'open' && pool.breaker.mode === 'open';
-  if (!out.ceilings) return { breakerOpened, ceilings: null };
+  if (!out.ceilings) return { breakerOpened, limitsChanged: out.limitsChanged, ceilings: null };
 
   // The upstream had not seen what we sent after this request: discount it, within reason
   // (never below minus one burst, so a stale view cannot stall the pool for long).
@@ -40,7 +42,7 @@ export function observePool(
     }
   }
   detectKeptReservations(pool, now, c.tokens, obs);
-  return { breakerOpened, ceilings: c };
+  return { breakerOpened, limitsChanged: out.limitsChanged, ceilings: c };
 }
 
 /**

@@ -35,6 +35,8 @@ export interface PoolRuntime {
   /** Unused reservations are given back; turned off when the upstream shows it keeps them. */
   refunds: boolean;
   refundEvidence: number;
+  /** The fleet's pause of this pool as last read from the shared store (shared mode only). */
+  sharedPause: { until: number; checkedAt: number };
 }
 
 export function createPool(
@@ -62,6 +64,7 @@ export function createPool(
     usageRatio: 1,
     refunds,
     refundEvidence: 0,
+    sharedPause: { until: 0, checkedAt: -Infinity },
   };
   rebuildPolicies(pool, knobs);
   return pool;
@@ -84,6 +87,11 @@ export function rebuildPolicies(pool: PoolRuntime, knobs: PacingKnobs): void {
   const old = new Map(pool.policies.map((p, i) => [p.dim, pool.mirror[i]]));
   pool.policies = policiesFor(effectiveLimits(pool), knobs);
   pool.mirror = pool.policies.map((p) => old.get(p.dim));
+}
+
+/** Dispatch is held until this clock ms: our own pause after a 429 or the fleet's. */
+export function pausedUntilOf(pool: PoolRuntime): number {
+  return Math.max(pool.adapt.pausedUntil, pool.sharedPause.until);
 }
 
 /** Limits are known (configured or announced): until then the pool sends one request at a time. */
@@ -142,7 +150,7 @@ export function snapshotPool(p: PoolRuntime, now: number): PoolSnapshot {
     limits: effectiveLimits(p),
     learned: isKnown(p),
     available: { requests: level('rpm'), tokens: level('tpm') },
-    pausedUntil: p.adapt.pausedUntil > now ? p.adapt.pausedUntil : null,
+    pausedUntil: pausedUntilOf(p) > now ? pausedUntilOf(p) : null,
     breaker: breakerMode(p.breaker, now),
     queued: queuedCounts(p.queue),
     inFlight: p.inFlight,

@@ -1,7 +1,7 @@
 import { estimateStartMs, reserveShareFor } from '../core/queue/dispatch.js';
 import { earliestDeadline, queuedAhead, remove, type QueueItem } from '../core/queue/queue.js';
 import { breakerMode } from '../core/retry/breaker.js';
-import { isKnown, levelsAt, type PoolRuntime, type Waiter } from './pool.js';
+import { isKnown, levelsAt, pausedUntilOf, type PoolRuntime, type Waiter } from './pool.js';
 import type { AcquireResult, ShedReason } from './types.js';
 
 /** Queue-side decisions of one pool: resolving waiters, shedding, and the dispatch gate. */
@@ -41,7 +41,7 @@ export function startEstimate(
     pool.policies,
     reserveShareFor(item.priority, reservedShare),
     now,
-    pool.adapt.pausedUntil,
+    pausedUntilOf(pool),
   );
 }
 
@@ -82,7 +82,8 @@ export function shedAll(pool: PoolRuntime, reason: ShedReason, retryAfterMs: num
 
 /** 0 when the head may be tried now; else the clock ms to look again (Infinity: on an event). */
 export function gate(pool: PoolRuntime, now: number): number {
-  if (pool.adapt.pausedUntil > now) return pool.adapt.pausedUntil;
+  const paused = pausedUntilOf(pool);
+  if (paused > now) return paused;
   const mode = breakerMode(pool.breaker, now);
   if (mode === 'open') return pool.breaker.openUntil;
   if (mode === 'half_open' && pool.breaker.probeInFlight) return Infinity;

@@ -12,7 +12,7 @@ import { createAuth } from './auth.js';
 import type { KeyLookup } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
-import { createPacingEngine } from './engine.js';
+import { closeEngineStore, createPacingEngine } from './engine.js';
 import { createCors, newRequestId, sendError } from './http.js';
 import { createInferenceRoute, logInternal } from './routes/inference.js';
 import type { RouteHandler } from './routes/inference.js';
@@ -208,6 +208,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
       ctx.dashboard?.close();
       await realtime.close();
       engine.close();
+      // The shared store (Redis) leaves the instance registry before the gateway says closed.
+      await closeEngineStore(engine);
       await ctx.upstream.close();
       // Flushes every buffered ledger record: nothing recorded is lost on a clean shutdown.
       await ctx.ledger?.close();

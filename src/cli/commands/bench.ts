@@ -15,7 +15,7 @@ Open-loop load (seeded Poisson arrivals) from a scenario file, run once per stra
 fresh simulator (or --target), then report.json + report.html in --report DIR and a table on stdout.
 
 Flags:
-  --scenario NAME     steady | burst | chaos | noisy-tenant | mixed-priority | realtime-storm,
+  --scenario NAME     steady | burst | chaos | noisy-tenant | mixed-priority | realtime-storm | multi-instance,
                       or a path to a YAML file (realtime-storm: --compare naive,pacer)
   --target URL        upstream base URL (incl. /v1) instead of a fresh simulator per strategy
                       (key from OPENAI_API_KEY; upstream figures only if it serves /sim/stats)
@@ -66,6 +66,8 @@ export const benchCommand: Command = {
     const compare = parseCompare(str('compare'));
     const reportDir = str('report');
     if (scenario === 'realtime-storm') return runStorm(str('compare'), seed, timeScale, reportDir);
+    if (scenario === 'multi-instance' || scenario.endsWith('multi-instance.yaml'))
+      return runMulti(scenario, durationS, reportDir);
     try {
       const { report, files } = await runBench({
         scenario,
@@ -93,6 +95,19 @@ export const benchCommand: Command = {
     }
   },
 };
+
+/** multi-instance runs gateway processes on one Redis: its own runner (fleet, drill). */
+async function runMulti(scenario: string, durationS: number | undefined, reportDir: string | undefined): Promise<number> {
+  const { runMultiInstance, formatMultiInstance, loadMultiInstanceScenario } = await import('../../bench/multi-instance/index.js');
+  const { report, file } = await runMultiInstance(loadMultiInstanceScenario(scenario), {
+    log: (line) => process.stderr.write(line + '\n'),
+    ...(durationS !== undefined ? { durationS } : {}),
+    ...(reportDir !== undefined ? { reportDir } : {}),
+  });
+  console.log(formatMultiInstance(report));
+  console.log(`\nreport: ${file}`);
+  return 0;
+}
 
 /** realtime-storm is not a request-rate scenario: it has its own runner (browsers, instances, sessions). */
 async function runStorm(compare: string | undefined, seed: number | undefined, timeScale: number | undefined, reportDir: string | undefined): Promise<number> {

@@ -1,7 +1,9 @@
 /** Operational endpoints: /healthz (process up), /readyz (upstream reachable), /metrics. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayContext } from '../context.js';
+import { storeInfoOf } from '../engine.js';
 import { sendJson } from '../http.js';
+import { registerStoreMetrics } from '../telemetry/store-metrics.js';
 
 type Plain = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -11,7 +13,14 @@ export function createHealthRoute(): Plain {
   };
 }
 
+/**
+ * Ready = the upstream answers. A degraded shared store (Redis down) still answers 200: the
+ * instance keeps serving on its 1/N local share, and taking it out of a load balancer would only
+ * shift its traffic onto the others. The body says `degraded` with the reason, for operators.
+ */
 export function createReadyRoute(ctx: GatewayContext): Plain {
+  // The store gauges live with /readyz's view of the store (one registration per registry).
+  registerStoreMetrics(ctx.metrics.registry, () => ctx.engine);
   return async function readyz(_req, res) {
     const pools = ctx.engine.snapshot();
     const open = pools.filter((p) => p.breaker === 'open').map((p) => p.pool);
@@ -29,10 +38,16 @@ export function createReadyRoute(ctx: GatewayContext): Plain {
       upstream = `unreachable: ${(err as Error).message}`;
     }
     const ready = upstream === 'ok';
+    const store = storeInfoOf(ctx.engine);
+    const degraded = store.status.state === 'degraded';
     sendJson(res, ready ? 200 : 503, {
-      status: ready ? 'ready' : 'not_ready',
+      status: !ready ? 'not_ready' : degraded ? 'degraded' : 'ready',
       upstream,
-      store: 'memory',
+      store: store.kind,
+      store_status: store.status.state,
+      ...(store.status.state === 'degraded' ? { store_reason: store.status.reason } : {}),
+      instances: store.instances,
+      ...(store.instanceId !== null ? { instance_id: store.instanceId } : {}),
       breakers_open: open,
     });
   };
