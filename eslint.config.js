@@ -14,7 +14,9 @@ export default tseslint.config(
   {
     // Runnable examples are plain Node ESM.
     files: ['examples/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', fetch: 'readonly' },
+    },
   },
   {
     // The pacing core stays pure: no I/O, no wall clock, no ambient randomness.
@@ -22,7 +24,19 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', '../../store/*', '../../gateway/*', '../../simulator/*', '../../bench/*', '../../cli/*', 'undici', 'ws', 'ioredis'] },
+        {
+          patterns: [
+            'node:*',
+            '../../store/*',
+            '../../gateway/*',
+            '../../simulator/*',
+            '../../bench/*',
+            '../../cli/*',
+            'undici',
+            'ws',
+            'ioredis',
+          ],
+        },
       ],
       'no-restricted-properties': [
         'error',

@@ -280,8 +280,14 @@ async function main(): Promise<void> {
       console.log(
         `  server CPU ${json.serverCpuUsPerReq.toFixed(0)} us/request -> ${json.reqPerServerCpuS.toFixed(0)} req/s per core of simulator CPU`,
       );
-      if (wrkResult) console.log(`non-streaming with wrk (a C client, so the client is not the bottleneck): ${wrkResult.reqPerS.toFixed(0)} req/s`);
-      else console.log('(install wrk — apt-get install wrk — to measure with a client that is not itself the bottleneck)');
+      if (wrkResult)
+        console.log(
+          `non-streaming with wrk (a C client, so the client is not the bottleneck): ${wrkResult.reqPerS.toFixed(0)} req/s`,
+        );
+      else
+        console.log(
+          '(install wrk — apt-get install wrk — to measure with a client that is not itself the bottleneck)',
+        );
       console.log(
         `streaming: ${streams.completed}/${streams.streams} completed (${streams.failed} failed), max ${streams.maxConcurrentOpen} open at once, ttft p50 ${f(streams.ttftP50Ms)} ms p99 ${f(streams.ttftP99Ms)} ms, duration p50 ${f(streams.durationP50Ms)} ms p99 ${f(streams.durationP99Ms)} ms, wall ${f(streams.seconds)} s, simulator CPU ${f(streams.serverCpuS)} s`,
       );
@@ -302,7 +308,11 @@ function runWrk(origin: string, seconds: number): { reqPerS: number; output: str
     script,
     `wrk.method = "POST"\nwrk.body = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"max_tokens":16}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer sk-bench"\n`,
   );
-  const r = spawnSync('wrk', ['-t1', '-c64', `-d${Math.max(1, Math.round(seconds))}s`, '-s', script, `${origin}/v1/chat/completions`], { encoding: 'utf8' });
+  const r = spawnSync(
+    'wrk',
+    ['-t1', '-c64', `-d${Math.max(1, Math.round(seconds))}s`, '-s', script, `${origin}/v1/chat/completions`],
+    { encoding: 'utf8' },
+  );
   rmSync(script, { force: true });
   if (r.error || r.status !== 0) return null;
   const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout);

@@ -21,18 +21,30 @@ export interface ParsedFlags {
 
 export function parseFlags(argv: string[], options: Options, allowPositionals = false): ParsedFlags {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals,
+      strict: true,
+    });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
 }
 
 /** Reads a numeric flag, rejecting garbage with the flag's name. */
-export function numberFlag(value: string | boolean | undefined, name: string, opts: { min?: number; integer?: boolean } = {}): number | undefined {
+export function numberFlag(
+  value: string | boolean | undefined,
+  name: string,
+  opts: { min?: number; integer?: boolean } = {},
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${String(value)}"`);
-  if (opts.integer && !Number.isInteger(n)) throw new UsageError(`--${name} must be an integer, got "${value}"`);
-  if (opts.min !== undefined && n < opts.min) throw new UsageError(`--${name} must be at least ${opts.min}, got ${value}`);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n))
+    throw new UsageError(`--${name} must be a number, got "${String(value)}"`);
+  if (opts.integer && !Number.isInteger(n))
+    throw new UsageError(`--${name} must be an integer, got "${value}"`);
+  if (opts.min !== undefined && n < opts.min)
+    throw new UsageError(`--${name} must be at least ${opts.min}, got ${value}`);
   return n;
 }

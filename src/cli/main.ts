@@ -4,16 +4,38 @@ import { UsageError } from './command.js';
 
 /** Each command is loaded only when asked for, so `pacer sim` does not pay for the gateway's imports. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  serve: { summary: 'Run the gateway (embedded simulator when no upstream is configured)', load: async () => (await import('./commands/serve.js')).serveCommand },
-  sim: { summary: 'Run the OpenAI API simulator', load: async () => (await import('./commands/sim.js')).simCommand },
-  bench: { summary: 'Load, burst and chaos runs with an HTML report', load: async () => (await import('./commands/bench.js')).benchCommand },
-  keys: { summary: 'Create, list and revoke virtual keys', load: async () => (await import('./commands/keys.js')).keysCommand },
-  usage: { summary: 'Report usage and cost from the ledger', load: async () => (await import('./commands/usage.js')).usageCommand },
+  serve: {
+    summary: 'Run the gateway (embedded simulator when no upstream is configured)',
+    load: async () => (await import('./commands/serve.js')).serveCommand,
+  },
+  sim: {
+    summary: 'Run the OpenAI API simulator',
+    load: async () => (await import('./commands/sim.js')).simCommand,
+  },
+  bench: {
+    summary: 'Load, burst and chaos runs with an HTML report',
+    load: async () => (await import('./commands/bench.js')).benchCommand,
+  },
+  keys: {
+    summary: 'Create, list and revoke virtual keys',
+    load: async () => (await import('./commands/keys.js')).keysCommand,
+  },
+  usage: {
+    summary: 'Report usage and cost from the ledger',
+    load: async () => (await import('./commands/usage.js')).usageCommand,
+  },
 };
 
 function topHelp(): string {
   const rows = Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`);
-  return ['Usage: pacer <command> [flags]', '', 'Commands:', ...rows, '', 'Run `pacer <command> --help` for its flags.'].join('\n');
+  return [
+    'Usage: pacer <command> [flags]',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    'Run `pacer <command> --help` for its flags.',
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -24,7 +46,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (name === '--version' || name === '-v') {
     const { readFileSync } = await import('node:fs');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     console.log(pkg.version);
     return 0;
   }

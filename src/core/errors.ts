@@ -11,26 +11,126 @@ export interface ErrorSpec {
 }
 
 export const ERRORS = {
-  PACER_INVALID_JSON: { status: 400, type: 'invalid_request_error', openaiCode: null, summary: 'The request body is not valid JSON.' },
-  PACER_INVALID_REQUEST: { status: 400, type: 'invalid_request_error', openaiCode: null, summary: 'A field is missing, has the wrong type or an invalid value.' },
-  PACER_UNKNOWN_PARAMETER: { status: 400, type: 'invalid_request_error', openaiCode: 'unknown_parameter', summary: 'The body has a field the endpoint does not accept.' },
-  PACER_INVALID_API_KEY: { status: 401, type: 'invalid_request_error', openaiCode: 'invalid_api_key', summary: 'The virtual key is missing, unknown or revoked.' },
-  PACER_ADMIN_UNAUTHORIZED: { status: 401, type: 'invalid_request_error', openaiCode: 'invalid_api_key', summary: 'The admin token is missing or wrong.' },
-  PACER_MODEL_NOT_ALLOWED: { status: 403, type: 'invalid_request_error', openaiCode: 'model_not_allowed', summary: "The model is not in the tenant's plan." },
-  PACER_NOT_FOUND: { status: 404, type: 'invalid_request_error', openaiCode: 'not_found', summary: 'No such route or object.' },
-  PACER_MODEL_NOT_FOUND: { status: 404, type: 'invalid_request_error', openaiCode: 'model_not_found', summary: 'The model does not exist or is not served.' },
-  PACER_METHOD_NOT_ALLOWED: { status: 405, type: 'invalid_request_error', openaiCode: 'method_not_allowed', summary: 'The route exists but not for this HTTP method.' },
-  PACER_CONFLICT: { status: 409, type: 'invalid_request_error', openaiCode: 'idempotency_conflict', summary: 'A request with the same idempotency key is in flight or had a different body.' },
-  PACER_REQUEST_TOO_LARGE: { status: 413, type: 'invalid_request_error', openaiCode: 'request_too_large', summary: "The body or prompt is over the configured cap." },
-  PACER_CONTEXT_LENGTH_EXCEEDED: { status: 413, type: 'invalid_request_error', openaiCode: 'context_length_exceeded', summary: "The prompt plus requested output exceeds the model's context window." },
-  PACER_RATE_LIMITED: { status: 429, type: 'rate_limit_exceeded', openaiCode: 'rate_limit_exceeded', summary: "The tenant's per-minute budget is spent; retry-after says when it refills." },
-  PACER_DEADLINE_EXCEEDED: { status: 429, type: 'rate_limit_exceeded', openaiCode: 'rate_limit_exceeded', summary: 'The request could not start within its deadline; retry-after says when it would fit.' },
-  PACER_INSUFFICIENT_QUOTA: { status: 429, type: 'insufficient_quota', openaiCode: 'insufficient_quota', summary: 'A daily or dollar budget is spent.' },
-  PACER_INTERNAL: { status: 500, type: 'server_error', openaiCode: 'internal_error', summary: 'An unexpected failure inside Pacer.' },
-  PACER_UPSTREAM_ERROR: { status: 502, type: 'server_error', openaiCode: 'upstream_error', summary: 'The upstream failed after bounded retries.' },
-  PACER_UPSTREAM_UNAVAILABLE: { status: 503, type: 'server_error', openaiCode: 'upstream_unavailable', summary: 'The upstream is unreachable or overloaded.' },
-  PACER_BREAKER_OPEN: { status: 503, type: 'server_error', openaiCode: 'circuit_open', summary: "The pool's circuit breaker is open; retry-after says when it probes again." },
-  PACER_UPSTREAM_TIMEOUT: { status: 504, type: 'server_error', openaiCode: 'upstream_timeout', summary: 'The upstream did not answer in time.' },
+  PACER_INVALID_JSON: {
+    status: 400,
+    type: 'invalid_request_error',
+    openaiCode: null,
+    summary: 'The request body is not valid JSON.',
+  },
+  PACER_INVALID_REQUEST: {
+    status: 400,
+    type: 'invalid_request_error',
+    openaiCode: null,
+    summary: 'A field is missing, has the wrong type or an invalid value.',
+  },
+  PACER_UNKNOWN_PARAMETER: {
+    status: 400,
+    type: 'invalid_request_error',
+    openaiCode: 'unknown_parameter',
+    summary: 'The body has a field the endpoint does not accept.',
+  },
+  PACER_INVALID_API_KEY: {
+    status: 401,
+    type: 'invalid_request_error',
+    openaiCode: 'invalid_api_key',
+    summary: 'The virtual key is missing, unknown or revoked.',
+  },
+  PACER_ADMIN_UNAUTHORIZED: {
+    status: 401,
+    type: 'invalid_request_error',
+    openaiCode: 'invalid_api_key',
+    summary: 'The admin token is missing or wrong.',
+  },
+  PACER_MODEL_NOT_ALLOWED: {
+    status: 403,
+    type: 'invalid_request_error',
+    openaiCode: 'model_not_allowed',
+    summary: "The model is not in the tenant's plan.",
+  },
+  PACER_NOT_FOUND: {
+    status: 404,
+    type: 'invalid_request_error',
+    openaiCode: 'not_found',
+    summary: 'No such route or object.',
+  },
+  PACER_MODEL_NOT_FOUND: {
+    status: 404,
+    type: 'invalid_request_error',
+    openaiCode: 'model_not_found',
+    summary: 'The model does not exist or is not served.',
+  },
+  PACER_METHOD_NOT_ALLOWED: {
+    status: 405,
+    type: 'invalid_request_error',
+    openaiCode: 'method_not_allowed',
+    summary: 'The route exists but not for this HTTP method.',
+  },
+  PACER_CONFLICT: {
+    status: 409,
+    type: 'invalid_request_error',
+    openaiCode: 'idempotency_conflict',
+    summary: 'A request with the same idempotency key is in flight or had a different body.',
+  },
+  PACER_REQUEST_TOO_LARGE: {
+    status: 413,
+    type: 'invalid_request_error',
+    openaiCode: 'request_too_large',
+    summary: 'The body or prompt is over the configured cap.',
+  },
+  PACER_CONTEXT_LENGTH_EXCEEDED: {
+    status: 413,
+    type: 'invalid_request_error',
+    openaiCode: 'context_length_exceeded',
+    summary: "The prompt plus requested output exceeds the model's context window.",
+  },
+  PACER_RATE_LIMITED: {
+    status: 429,
+    type: 'rate_limit_exceeded',
+    openaiCode: 'rate_limit_exceeded',
+    summary: "The tenant's per-minute budget is spent; retry-after says when it refills.",
+  },
+  PACER_DEADLINE_EXCEEDED: {
+    status: 429,
+    type: 'rate_limit_exceeded',
+    openaiCode: 'rate_limit_exceeded',
+    summary: 'The request could not start within its deadline; retry-after says when it would fit.',
+  },
+  PACER_INSUFFICIENT_QUOTA: {
+    status: 429,
+    type: 'insufficient_quota',
+    openaiCode: 'insufficient_quota',
+    summary: 'A daily or dollar budget is spent.',
+  },
+  PACER_INTERNAL: {
+    status: 500,
+    type: 'server_error',
+    openaiCode: 'internal_error',
+    summary: 'An unexpected failure inside Pacer.',
+  },
+  PACER_UPSTREAM_ERROR: {
+    status: 502,
+    type: 'server_error',
+    openaiCode: 'upstream_error',
+    summary: 'The upstream failed after bounded retries.',
+  },
+  PACER_UPSTREAM_UNAVAILABLE: {
+    status: 503,
+    type: 'server_error',
+    openaiCode: 'upstream_unavailable',
+    summary: 'The upstream is unreachable or overloaded.',
+  },
+  PACER_BREAKER_OPEN: {
+    status: 503,
+    type: 'server_error',
+    openaiCode: 'circuit_open',
+    summary: "The pool's circuit breaker is open; retry-after says when it probes again.",
+  },
+  PACER_UPSTREAM_TIMEOUT: {
+    status: 504,
+    type: 'server_error',
+    openaiCode: 'upstream_timeout',
+    summary: 'The upstream did not answer in time.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -68,7 +168,14 @@ export class PacerError extends Error {
   }
 
   toBody(): OpenAIErrorBody {
-    return { error: { message: this.message, type: ERRORS[this.code].type, param: this.param, code: this.openaiCode } };
+    return {
+      error: {
+        message: this.message,
+        type: ERRORS[this.code].type,
+        param: this.param,
+        code: this.openaiCode,
+      },
+    };
   }
 
   /** Response headers that go with the body: retry hints and the stable Pacer code. */
@@ -85,6 +192,11 @@ export function retryAfterHeaders(ms: number): Record<string, string> {
   return { 'retry-after': String(Math.max(1, Math.ceil(safe / 1000))), 'retry-after-ms': String(safe) };
 }
 
-export function openaiError(message: string, type: string, code: string | null, param: string | null = null): OpenAIErrorBody {
+export function openaiError(
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+): OpenAIErrorBody {
   return { error: { message, type, param, code } };
 }

@@ -37,7 +37,13 @@ export interface EngineOptions {
    */
   refundUnused?: boolean;
   /** Retry policy (defaults: 3 attempts, 250 ms base, 8 s cap, budget 10 % of requests). */
-  retry?: { maxAttempts?: number; baseMs?: number; capMs?: number; budgetRatio?: number; maxServerDelayMs?: number };
+  retry?: {
+    maxAttempts?: number;
+    baseMs?: number;
+    capMs?: number;
+    budgetRatio?: number;
+    maxServerDelayMs?: number;
+  };
   /** Circuit breaker per pool (defaults: 5 consecutive failures, 10 s cooldown, divided by timeScale). */
   breaker?: { threshold?: number; cooldownMs?: number };
 }
@@ -116,7 +122,13 @@ export interface PacingEngine {
   acquire(req: AcquireRequest): Promise<AcquireResult>;
   observe(obs: UpstreamObservation): void;
   /** Whether and when to retry attempt `attempt` (1-based) after `status` (0 = network error). */
-  retryDecision(pool: string, attempt: number, status: number, headers: Record<string, string | undefined>, context?: RetryContext): RetryDecision;
+  retryDecision(
+    pool: string,
+    attempt: number,
+    status: number,
+    headers: Record<string, string | undefined>,
+    context?: RetryContext,
+  ): RetryDecision;
   snapshot(): PoolSnapshot[];
   close(): void;
 }

@@ -17,11 +17,7 @@ import { createCors, newRequestId, sendError } from './http.js';
 import { createInferenceRoute, logInternal } from './routes/inference.js';
 import type { RouteHandler } from './routes/inference.js';
 import { createDashboardFeed, createDashboardHandler } from '../dashboard/index.js';
-import {
-  createHealthRoute,
-  createMetricsRoute,
-  createReadyRoute,
-} from './routes/ops.js';
+import { createHealthRoute, createMetricsRoute, createReadyRoute } from './routes/ops.js';
 import { createPassthroughRoute } from './routes/passthrough.js';
 import { mountRealtime } from './routes/realtime.js';
 import { createMetrics } from './telemetry/metrics.js';
@@ -110,9 +106,15 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ...(ledger ? { ledger } : {}),
     startedAt: clock.now(),
   };
-  const dashboard = createDashboardHandler(ctx.dashboard!, config.admin.token ? { adminToken: config.admin.token } : {});
+  const dashboard = createDashboardHandler(
+    ctx.dashboard!,
+    config.admin.token ? { adminToken: config.admin.token } : {},
+  );
   const realtime = mountRealtime(ctx, { upstream: deps.upstream });
-  const realtimeRoute = (run: RealtimeRun): RouteHandler => async (req, res) => run(req, res);
+  const realtimeRoute =
+    (run: RealtimeRun): RouteHandler =>
+    async (req, res) =>
+      run(req, res);
   const pass = (label: string): RouteHandler => createPassthroughRoute(ctx, label);
   const files = pass('files');
   const batches = pass('batches');
@@ -135,7 +137,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
     { method: 'GET', path: '/readyz', run: createReadyRoute(ctx) },
     { method: 'GET', path: '/metrics', run: createMetricsRoute(ctx) },
     { method: 'GET', path: '/admin/state', run: createAdminRoute(ctx) },
-    { method: 'POST', path: '/v1/realtime/client_secrets', run: realtimeRoute(realtime.handlers.clientSecrets) },
+    {
+      method: 'POST',
+      path: '/v1/realtime/client_secrets',
+      run: realtimeRoute(realtime.handlers.clientSecrets),
+    },
     { method: 'POST', path: '/v1/realtime/calls', run: realtimeRoute(realtime.handlers.calls) },
   ];
 

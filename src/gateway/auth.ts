@@ -48,7 +48,8 @@ export function principalOf(
   keyId: string,
 ): Principal {
   const t = config.tenants[tenant];
-  const plan = (planName ? plans.get(planName) : undefined) ?? (t?.plan === undefined ? undefined : plans.get(t.plan));
+  const plan =
+    (planName ? plans.get(planName) : undefined) ?? (t?.plan === undefined ? undefined : plans.get(t.plan));
   const p: Principal = {
     tenant,
     weight: t?.weight ?? plan?.plan.weight ?? 1,

@@ -37,71 +37,73 @@ const tenantSchema = z.strictObject({
 
 const fraction = z.number().min(0).max(1);
 
-export const configSchema = z.strictObject({
-  server: z
-    .strictObject({
-      host: z.string().min(1).default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(8787),
-    })
-    .prefault({}),
-  upstream: z
-    .strictObject({
-      base_url: z.url({ protocol: /^https?$/ }).optional(),
-      timeout_ms: z.number().int().positive().default(600_000),
-      /** Longest silence between body chunks (a stalled stream) before it is cut. */
-      idle_timeout_ms: z.number().int().positive().default(120_000),
-      connections: z.number().int().positive().default(256),
-    })
-    .prefault({}),
-  pools: z.record(z.string().min(1), poolSchema).default({}),
-  plans: z.record(z.string().min(1), planSchema).default({}),
-  tenants: z.record(z.string().min(1), tenantSchema).default({}),
-  headroom: fraction.default(0.02),
-  burst_seconds: z.number().positive().default(2),
-  reserved_interactive_share: fraction.default(0.2),
-  /** Requests a tenant may have waiting for one pool before its further `default` ones queue as batch (0 = off). */
-  backlog_demote_after: count.default(4),
-  default_deadline_ms: z.number().int().nonnegative().default(30_000),
-  default_max_output_tokens: z.number().int().positive().default(4096),
-  /** Cap on the estimated tokens of one request (input + output); none when left out. */
-  max_request_tokens: z.number().int().positive().optional(),
-  max_body_bytes: z
-    .number()
-    .int()
-    .positive()
-    .default(32 * 1024 * 1024),
-  retry: z
-    .strictObject({
-      max_attempts: z.number().int().min(1).max(10).default(3),
-      base_ms: z.number().int().nonnegative().default(250),
-      cap_ms: z.number().int().nonnegative().default(8000),
-      budget_ratio: fraction.default(0.1),
-    })
-    .prefault({}),
-  cors: z.strictObject({ origins: z.array(z.string().min(1)).default(['*']) }).prefault({}),
-  admin: z.strictObject({ token: z.string().min(8).optional() }).prefault({}),
-  demo_key: z.string().min(1).default('pacer-demo-key'),
-  time_scale: z.number().positive().default(1),
-  redis_url: z.string().min(1).optional(),
-  /** Usage ledger: `sqlite:PATH`, a `postgres://` URL, or `off`. */
-  ledger: z.string().min(1).default('sqlite:.pacer/ledger.sqlite'),
-  /** Virtual keys made with `pacer keys create` (read on every lookup: revocation is immediate). */
-  keys_db: z.string().min(1).default('.pacer/keys.sqlite'),
-  otlp_endpoint: z.string().min(1).optional(),
-  log_requests: z.boolean().default(true),
-}).superRefine((c, ctx) => {
-  // A tenant naming a plan that does not exist would silently run unlimited.
-  for (const [name, t] of Object.entries(c.tenants)) {
-    if (t.plan !== undefined && !(t.plan in c.plans)) {
-      const known = Object.keys(c.plans);
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tenants', name, 'plan'],
-        message: `plan "${t.plan}" is not defined in plans (known: ${known.length ? known.join(', ') : 'none'})`,
-      });
+export const configSchema = z
+  .strictObject({
+    server: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8787),
+      })
+      .prefault({}),
+    upstream: z
+      .strictObject({
+        base_url: z.url({ protocol: /^https?$/ }).optional(),
+        timeout_ms: z.number().int().positive().default(600_000),
+        /** Longest silence between body chunks (a stalled stream) before it is cut. */
+        idle_timeout_ms: z.number().int().positive().default(120_000),
+        connections: z.number().int().positive().default(256),
+      })
+      .prefault({}),
+    pools: z.record(z.string().min(1), poolSchema).default({}),
+    plans: z.record(z.string().min(1), planSchema).default({}),
+    tenants: z.record(z.string().min(1), tenantSchema).default({}),
+    headroom: fraction.default(0.02),
+    burst_seconds: z.number().positive().default(2),
+    reserved_interactive_share: fraction.default(0.2),
+    /** Requests a tenant may have waiting for one pool before its further `default` ones queue as batch (0 = off). */
+    backlog_demote_after: count.default(4),
+    default_deadline_ms: z.number().int().nonnegative().default(30_000),
+    default_max_output_tokens: z.number().int().positive().default(4096),
+    /** Cap on the estimated tokens of one request (input + output); none when left out. */
+    max_request_tokens: z.number().int().positive().optional(),
+    max_body_bytes: z
+      .number()
+      .int()
+      .positive()
+      .default(32 * 1024 * 1024),
+    retry: z
+      .strictObject({
+        max_attempts: z.number().int().min(1).max(10).default(3),
+        base_ms: z.number().int().nonnegative().default(250),
+        cap_ms: z.number().int().nonnegative().default(8000),
+        budget_ratio: fraction.default(0.1),
+      })
+      .prefault({}),
+    cors: z.strictObject({ origins: z.array(z.string().min(1)).default(['*']) }).prefault({}),
+    admin: z.strictObject({ token: z.string().min(8).optional() }).prefault({}),
+    demo_key: z.string().min(1).default('pacer-demo-key'),
+    time_scale: z.number().positive().default(1),
+    redis_url: z.string().min(1).optional(),
+    /** Usage ledger: `sqlite:PATH`, a `postgres://` URL, or `off`. */
+    ledger: z.string().min(1).default('sqlite:.pacer/ledger.sqlite'),
+    /** Virtual keys made with `pacer keys create` (read on every lookup: revocation is immediate). */
+    keys_db: z.string().min(1).default('.pacer/keys.sqlite'),
+    otlp_endpoint: z.string().min(1).optional(),
+    log_requests: z.boolean().default(true),
+  })
+  .superRefine((c, ctx) => {
+    // A tenant naming a plan that does not exist would silently run unlimited.
+    for (const [name, t] of Object.entries(c.tenants)) {
+      if (t.plan !== undefined && !(t.plan in c.plans)) {
+        const known = Object.keys(c.plans);
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tenants', name, 'plan'],
+          message: `plan "${t.plan}" is not defined in plans (known: ${known.length ? known.join(', ') : 'none'})`,
+        });
+      }
     }
-  }
-});
+  });
 
 export type RawConfig = z.input<typeof configSchema>;
 export type GatewayConfig = Readonly<z.output<typeof configSchema>> & { readonly source: string | null };

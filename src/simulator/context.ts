@@ -82,7 +82,9 @@ export function createSimContext(options: SimOptions = {}, deps: ContextDeps = {
   const newId = (prefix: string, len = 32): string => {
     const n = ++counter;
     const body =
-      idPrefix + hex((((Math.imul(n, 0x9e3779b1) >>> 0) ^ 0x5bd1e995) >>> 0) / 0x100000000) + hex(n / 0x100000000);
+      idPrefix +
+      hex((((Math.imul(n, 0x9e3779b1) >>> 0) ^ 0x5bd1e995) >>> 0) / 0x100000000) +
+      hex(n / 0x100000000);
     return prefix + (len <= body.length ? body.slice(body.length - len) : body.padStart(len, '0'));
   };
 

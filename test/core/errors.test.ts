@@ -20,12 +20,23 @@ describe('error registry', () => {
   });
 
   it('turns a PacerError into the OpenAI envelope with retry headers', () => {
-    const err = new PacerError('PACER_DEADLINE_EXCEEDED', 'Queue deadline of 50ms cannot be met', { retryAfterMs: 1234 });
+    const err = new PacerError('PACER_DEADLINE_EXCEEDED', 'Queue deadline of 50ms cannot be met', {
+      retryAfterMs: 1234,
+    });
     expect(err.status).toBe(429);
     expect(err.toBody()).toEqual({
-      error: { message: 'Queue deadline of 50ms cannot be met', type: 'rate_limit_exceeded', param: null, code: 'rate_limit_exceeded' },
+      error: {
+        message: 'Queue deadline of 50ms cannot be met',
+        type: 'rate_limit_exceeded',
+        param: null,
+        code: 'rate_limit_exceeded',
+      },
     });
-    expect(err.responseHeaders()).toMatchObject({ 'retry-after': '2', 'retry-after-ms': '1234', 'x-pacer-error-code': 'PACER_DEADLINE_EXCEEDED' });
+    expect(err.responseHeaders()).toMatchObject({
+      'retry-after': '2',
+      'retry-after-ms': '1234',
+      'x-pacer-error-code': 'PACER_DEADLINE_EXCEEDED',
+    });
   });
 
   it('never advertises retry-after below one second, as OpenAI does', () => {
@@ -37,7 +48,12 @@ describe('error registry', () => {
     for (const code of Object.keys(ERRORS) as ErrorCode[]) {
       const e = new PacerError(code, 'x');
       expect(e.status).toBeGreaterThanOrEqual(400);
-      expect(['invalid_request_error', 'rate_limit_exceeded', 'insufficient_quota', 'server_error']).toContain(e.toBody().error.type);
+      expect([
+        'invalid_request_error',
+        'rate_limit_exceeded',
+        'insufficient_quota',
+        'server_error',
+      ]).toContain(e.toBody().error.type);
     }
   });
 });

@@ -38,7 +38,14 @@ describe('engine with shared state', () => {
   it('a 429 seen by one instance pauses the pool on the other', async () => {
     const { time, a, b } = fleet();
     const now = time.clock.now();
-    a.observe({ pool: POOL, status: 429, headers: { 'retry-after-ms': '700' }, sentAt: now - 10, receivedAt: now, rateLimitType: 'tokens' });
+    a.observe({
+      pool: POOL,
+      status: 429,
+      headers: { 'retry-after-ms': '700' },
+      sentAt: now - 10,
+      receivedAt: now,
+      rateLimitType: 'tokens',
+    });
     await flush();
     let started: number | undefined;
     void b.acquire(req(10)).then((r) => {
@@ -77,8 +84,13 @@ describe('engine with shared state', () => {
     const first = await a.acquire(req(1900));
     expect(first.ok).toBe(true);
     // Another instance gives the tokens back (a refund A never saw).
-    const policies = [{ dim: 'tpm' as const, unit: 'tokens' as const, policy: { limit: 60_000, capacity: 2000, rate: 1 } }];
-    await shared.adjust(POOL, policies.map((p) => ({ dim: p.dim, policy: p.policy, amount: 1900 })));
+    const policies = [
+      { dim: 'tpm' as const, unit: 'tokens' as const, policy: { limit: 60_000, capacity: 2000, rate: 1 } },
+    ];
+    await shared.adjust(
+      POOL,
+      policies.map((p) => ({ dim: p.dim, policy: p.policy, amount: 1900 })),
+    );
     let r: Awaited<ReturnType<typeof a.acquire>> | undefined;
     void a.acquire(req(1500, { deadlineMs: 100 })).then((x) => (r = x));
     await time.advance(1);
@@ -92,13 +104,22 @@ describe('engine with shared state', () => {
       take: async (_k, now, _c, policies) => {
         takes++;
         // A regression would ask again forever on microtasks: give in so the test fails, not hangs.
-        return { allowed: takes > 20, states: policies.map(() => ({ level: 0, at: now })), waitMs: 1000, tooLarge: null, limitedBy: 'tpm' };
+        return {
+          allowed: takes > 20,
+          states: policies.map(() => ({ level: 0, at: now })),
+          waitMs: 1000,
+          tooLarge: null,
+          limitedBy: 'tpm',
+        };
       },
       adjust: async (_k, now, _d, policies) => policies.map(() => ({ level: 0, at: now })),
       tighten: async (_k, now, _c, policies) => policies.map(() => ({ level: 0, at: now })),
       read: async () => [],
     };
-    const e = createEngine({ pools: { [POOL]: { models: ['m1'], tpm: 60_000 } } }, { clock: time.clock, timers: time.timers, rng: createSeededRng(1), store });
+    const e = createEngine(
+      { pools: { [POOL]: { models: ['m1'], tpm: 60_000 } } },
+      { clock: time.clock, timers: time.timers, rng: createSeededRng(1), store },
+    );
     void e.acquire(req(10, { deadlineMs: 5000 }));
     for (let i = 0; i < 50; i++) await flush();
     expect(takes).toBe(1);

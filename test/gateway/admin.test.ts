@@ -56,9 +56,25 @@ describe('GET /admin/state', () => {
     const s = JSON.parse(text) as {
       uptime_s: number;
       store: { kind: string; budgets: string };
-      pools: { pool: string; limits: { rpm: number }; breaker: string; queued: Record<string, number>; in_flight: number; available: { requests: number | null } }[];
+      pools: {
+        pool: string;
+        limits: { rpm: number };
+        breaker: string;
+        queued: Record<string, number>;
+        in_flight: number;
+        available: { requests: number | null };
+      }[];
       breakers: Record<string, string>;
-      tenants: { tenant: string; plan: string | null; weight: number; budgets: { minute: { requests: { limit: number; remaining: number } | null }; day: { requests: number; usd: number } | null; month: { usd: number } | null } }[];
+      tenants: {
+        tenant: string;
+        plan: string | null;
+        weight: number;
+        budgets: {
+          minute: { requests: { limit: number; remaining: number } | null };
+          day: { requests: number; usd: number } | null;
+          month: { usd: number } | null;
+        };
+      }[];
     };
     expect(s.uptime_s).toBeGreaterThanOrEqual(0);
     expect(s.store).toMatchObject({ kind: 'memory', budgets: 'memory' });
@@ -85,7 +101,9 @@ describe('GET /admin/state', () => {
 describe('GET /admin/state without an admin token configured', () => {
   it('does not exist (404)', async () => {
     const other = await startHarness({}, { config: { ledger: 'off', keys_db: join(dir, 'none.sqlite') } });
-    const r = await fetch(other.gw.url.replace('/v1', '/admin/state'), { headers: { authorization: `Bearer ${ADMIN}` } });
+    const r = await fetch(other.gw.url.replace('/v1', '/admin/state'), {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     expect(r.status).toBe(404);
     await other.close();
   });

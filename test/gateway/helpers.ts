@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { startGateway } from '../../src/gateway/index.js';
 import type { RunningGateway, StartGatewayOptions } from '../../src/gateway/index.js';
 
-export const ISOLATED_ENV = { PACER_LEDGER: 'off', PACER_KEYS_DB: join(tmpdir(), `pacer-no-keys-${process.pid}.sqlite`) };
+export const ISOLATED_ENV = {
+  PACER_LEDGER: 'off',
+  PACER_KEYS_DB: join(tmpdir(), `pacer-no-keys-${process.pid}.sqlite`),
+};
 
 export const UPSTREAM_KEY = 'sk-upstream-SECRET-0123456789abcdef';
 

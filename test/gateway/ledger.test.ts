@@ -56,9 +56,7 @@ describe('usage ledger through the gateway (SQLite)', () => {
     let streamed: { prompt_tokens: number; completion_tokens: number } | undefined;
     for await (const chunk of stream) if (chunk.usage) streamed = chunk.usage;
     await client.embeddings.create({ model: 'text-embedding-3-small', input: 'embed me' });
-    await client.chat.completions
-      .create({ model: 'gpt-4o-mini', messages: [] })
-      .catch(() => undefined); // a 400 is recorded too
+    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [] }).catch(() => undefined); // a 400 is recorded too
     await h.close(); // flushes the batch
 
     const db = new Database(file, { readonly: true });
@@ -104,7 +102,9 @@ describe('usage ledger through the gateway (SQLite)', () => {
     expect(err?.status).toBe(429);
     expect(err?.code).toBe('insufficient_quota');
     const metrics = await (await fetch(h.gw.url.replace('/v1', '/metrics'))).text();
-    expect(metrics).toMatch(/pacer_requests_total\{route="chat.completions",model="gpt-4o-mini",tenant="acme",status="429"\} 1/);
+    expect(metrics).toMatch(
+      /pacer_requests_total\{route="chat.completions",model="gpt-4o-mini",tenant="acme",status="429"\} 1/,
+    );
     await h.close();
   });
 

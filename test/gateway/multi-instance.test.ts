@@ -31,7 +31,11 @@ async function load(clients: OpenAI[], perSecond: number, seconds: number): Prom
     const client = clients[i % clients.length]!;
     calls.push(
       client.chat.completions
-        .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `hello ${i}` }], max_tokens: 200 })
+        .create({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: `hello ${i}` }],
+          max_tokens: 200,
+        })
         .then(
           () => void (outcomes['200'] = (outcomes['200'] ?? 0) + 1),
           (err: { status?: number }) => {
@@ -46,84 +50,100 @@ async function load(clients: OpenAI[], perSecond: number, seconds: number): Prom
   return outcomes;
 }
 
-describe.skipIf(redisUnavailable !== undefined)('multi-instance gateways on one Redis', { timeout: 90_000 }, () => {
-  let redis: RedisServer;
-  let sim: RunningSimulator;
-  let fleet: GatewayProcess[] = [];
-  let clients: OpenAI[];
+describe.skipIf(redisUnavailable !== undefined)(
+  'multi-instance gateways on one Redis',
+  { timeout: 90_000 },
+  () => {
+    let redis: RedisServer;
+    let sim: RunningSimulator;
+    let fleet: GatewayProcess[] = [];
+    let clients: OpenAI[];
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    sim = await startSimulator({ port: 0, host: '127.0.0.1', tpm: TPM, rpm: 1000, timeScale: TIME_SCALE, ttftMs: 50, tokensPerS: 2000, settleUsage: true, seed: 7 });
-    fleet = await startFleet({
-      size: 3,
-      redisUrl: redis.url,
-      upstreamUrl: sim.url,
-      timeScale: TIME_SCALE,
-      // Excess demand is shed by the gateways quickly instead of queueing for 30 s.
-      env: { PACER_DEFAULT_DEADLINE_MS: '1500' },
+    beforeAll(async () => {
+      redis = await startRedis();
+      sim = await startSimulator({
+        port: 0,
+        host: '127.0.0.1',
+        tpm: TPM,
+        rpm: 1000,
+        timeScale: TIME_SCALE,
+        ttftMs: 50,
+        tokensPerS: 2000,
+        settleUsage: true,
+        seed: 7,
+      });
+      fleet = await startFleet({
+        size: 3,
+        redisUrl: redis.url,
+        upstreamUrl: sim.url,
+        timeScale: TIME_SCALE,
+        // Excess demand is shed by the gateways quickly instead of queueing for 30 s.
+        env: { PACER_DEFAULT_DEADLINE_MS: '1500' },
+      });
+      clients = fleet.map(
+        (g) => new OpenAI({ baseURL: g.url, apiKey: 'pacer-demo-key', maxRetries: 0, timeout: 20_000 }),
+      );
+    }, 60_000);
+
+    afterAll(async () => {
+      await Promise.all(fleet.map((g) => g.stop()));
+      await sim?.close();
+      await redis?.close();
     });
-    clients = fleet.map((g) => new OpenAI({ baseURL: g.url, apiKey: 'pacer-demo-key', maxRetries: 0, timeout: 20_000 }));
-  }, 60_000);
 
-  afterAll(async () => {
-    await Promise.all(fleet.map((g) => g.stop()));
-    await sim?.close();
-    await redis?.close();
-  });
+    it('registers every instance and reports the redis store as ready', async () => {
+      for (const g of fleet) {
+        await until('3 live instances', async () => (await readyzOf(g)).body['instances'] === 3);
+        const r = await readyzOf(g);
+        expect(r.code).toBe(200);
+        expect(r.body).toMatchObject({ status: 'ready', store: 'redis', store_status: 'ok', instances: 3 });
+        expect(await gaugeOf(g, 'pacer_store_degraded')).toBe(0);
+        expect(await gaugeOf(g, 'pacer_store_instances')).toBe(3);
+      }
+    });
 
-  it('registers every instance and reports the redis store as ready', async () => {
-    for (const g of fleet) {
-      await until('3 live instances', async () => (await readyzOf(g)).body['instances'] === 3);
-      const r = await readyzOf(g);
-      expect(r.code).toBe(200);
-      expect(r.body).toMatchObject({ status: 'ready', store: 'redis', store_status: 'ok', instances: 3 });
-      expect(await gaugeOf(g, 'pacer_store_degraded')).toBe(0);
-      expect(await gaugeOf(g, 'pacer_store_instances')).toBe(3);
-    }
-  });
+    it('keeps upstream 429s near zero at ~1.7x the ceiling spread over three instances', async () => {
+      // ~2000 tokens/s ceiling, ~85 tokens used a request (~210 reserved): 40 req/s is ~1.7x the
+      // pool in real usage; three instances pacing alone would each admit their whole third.
+      const before = sim.stats();
+      const started = Date.now();
+      const outcomes = await load(clients, 40, 4);
+      const elapsedS = (Date.now() - started) / 1000;
+      const after = sim.stats();
+      const upstream = after.requests - before.requests;
+      const rejected = after.rejected_429 - before.rejected_429;
+      const charged = after.tokens_charged - before.tokens_charged;
+      const ceiling = (TPM * TIME_SCALE) / 60;
+      expect(outcomes['200'] ?? 0).toBeGreaterThan(20);
+      // The excess was shed by the gateways (429 with retry-after), not sent upstream.
+      expect(outcomes['429'] ?? 0).toBeGreaterThan(0);
+      expect(rejected).toBeLessThanOrEqual(Math.max(1, Math.floor(upstream * 0.02)));
+      // What reached the upstream is the pool's ceiling (plus one burst), not the demand.
+      expect(charged).toBeLessThan(ceiling * elapsedS * 1.1 + ceiling * 2);
+    });
 
-  it('keeps upstream 429s near zero at ~1.7x the ceiling spread over three instances', async () => {
-    // ~2000 tokens/s ceiling, ~85 tokens used a request (~210 reserved): 40 req/s is ~1.7x the
-    // pool in real usage; three instances pacing alone would each admit their whole third.
-    const before = sim.stats();
-    const started = Date.now();
-    const outcomes = await load(clients, 40, 4);
-    const elapsedS = (Date.now() - started) / 1000;
-    const after = sim.stats();
-    const upstream = after.requests - before.requests;
-    const rejected = after.rejected_429 - before.rejected_429;
-    const charged = after.tokens_charged - before.tokens_charged;
-    const ceiling = (TPM * TIME_SCALE) / 60;
-    expect(outcomes['200'] ?? 0).toBeGreaterThan(20);
-    // The excess was shed by the gateways (429 with retry-after), not sent upstream.
-    expect(outcomes['429'] ?? 0).toBeGreaterThan(0);
-    expect(rejected).toBeLessThanOrEqual(Math.max(1, Math.floor(upstream * 0.02)));
-    // What reached the upstream is the pool's ceiling (plus one burst), not the demand.
-    expect(charged).toBeLessThan(ceiling * elapsedS * 1.1 + ceiling * 2);
-  });
+    it('turns degraded while Redis is down, keeps serving, and recovers by itself', async () => {
+      await redis.stop();
+      // A request (or the next heartbeat, every 2 s) finds Redis gone.
+      await load(clients, 3, 1);
+      for (const g of fleet) {
+        await until('degraded', async () => (await readyzOf(g)).body['store_status'] === 'degraded');
+        const r = await readyzOf(g);
+        expect(r.code).toBe(200);
+        expect(r.body['status']).toBe('degraded');
+        expect(typeof r.body['store_reason']).toBe('string');
+        expect(await gaugeOf(g, 'pacer_store_degraded')).toBe(1);
+      }
+      const degraded = await load(clients, 6, 2);
+      expect(degraded['200'] ?? 0).toBeGreaterThanOrEqual(6);
 
-  it('turns degraded while Redis is down, keeps serving, and recovers by itself', async () => {
-    await redis.stop();
-    // A request (or the next heartbeat, every 2 s) finds Redis gone.
-    await load(clients, 3, 1);
-    for (const g of fleet) {
-      await until('degraded', async () => (await readyzOf(g)).body['store_status'] === 'degraded');
-      const r = await readyzOf(g);
-      expect(r.code).toBe(200);
-      expect(r.body['status']).toBe('degraded');
-      expect(typeof r.body['store_reason']).toBe('string');
-      expect(await gaugeOf(g, 'pacer_store_degraded')).toBe(1);
-    }
-    const degraded = await load(clients, 6, 2);
-    expect(degraded['200'] ?? 0).toBeGreaterThanOrEqual(6);
-
-    await redis.start();
-    for (const g of fleet) {
-      await until('recovered', async () => (await readyzOf(g)).body['store_status'] === 'ok');
-      expect(await gaugeOf(g, 'pacer_store_degraded')).toBe(0);
-    }
-    const recovered = await load(clients, 6, 1);
-    expect(recovered['200'] ?? 0).toBeGreaterThanOrEqual(3);
-  });
-});
+      await redis.start();
+      for (const g of fleet) {
+        await until('recovered', async () => (await readyzOf(g)).body['store_status'] === 'ok');
+        expect(await gaugeOf(g, 'pacer_store_degraded')).toBe(0);
+      }
+      const recovered = await load(clients, 6, 1);
+      expect(recovered['200'] ?? 0).toBeGreaterThanOrEqual(3);
+    });
+  },
+);

@@ -50,7 +50,9 @@ describe('pacing through the gateway', () => {
     });
     for (let i = 0; i < 5; i++) {
       // Empty the pool first, so the patient request is shed and must wait what it is told.
-      await Promise.allSettled(Array.from({ length: 10 }, () => client.chat.completions.create(chat('hi', 5), { headers })));
+      await Promise.allSettled(
+        Array.from({ length: 10 }, () => client.chat.completions.create(chat('hi', 5), { headers })),
+      );
       const r = await patient.chat.completions.create(chat('hi', 5), { headers });
       expect(r.object).toBe('chat.completion');
     }

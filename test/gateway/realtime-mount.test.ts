@@ -33,7 +33,9 @@ describe('realtime through the gateway', () => {
 
   it('refuses a client secret to an unknown key', async () => {
     const bad = new OpenAI({ baseURL: gw.url, apiKey: 'not-a-key', maxRetries: 0 });
-    await expect(bad.realtime.clientSecrets.create({ session: { type: 'realtime', model: 'gpt-realtime' } })).rejects.toMatchObject({ status: 401 });
+    await expect(
+      bad.realtime.clientSecrets.create({ session: { type: 'realtime', model: 'gpt-realtime' } }),
+    ).rejects.toMatchObject({ status: 401 });
   });
 
   it('exchanges an SDP offer for an answer with the server key (unified flow)', async () => {
@@ -59,7 +61,12 @@ describe('realtime through the gateway', () => {
         const e = JSON.parse(String(data)) as { type: string };
         events.push(e);
         if (e.type === 'session.created') {
-          ws.send(JSON.stringify({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] } }));
+          ws.send(
+            JSON.stringify({
+              type: 'conversation.item.create',
+              item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+            }),
+          );
           ws.send(JSON.stringify({ type: 'response.create', response: { output_modalities: ['text'] } }));
         }
         if (e.type === 'response.done') resolve();
@@ -87,14 +94,20 @@ describe('realtime through the gateway', () => {
 
 describe('dashboard on the gateway', () => {
   it('serves the page and live data that counts the requests just made', async () => {
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 });
+    await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_tokens: 5,
+    });
     const page = await fetch(`${origin()}/dashboard`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<svg');
     // The feed closes a window each second; poll until the request shows up (bounded).
     let total = 0;
     for (let i = 0; i < 40 && total === 0; i++) {
-      const data = (await (await fetch(`${origin()}/dashboard/data`)).json()) as { totals?: { requests?: number } };
+      const data = (await (await fetch(`${origin()}/dashboard/data`)).json()) as {
+        totals?: { requests?: number };
+      };
       total = data.totals?.requests ?? 0;
       if (total === 0) await new Promise((r) => setTimeout(r, 100));
     }
@@ -106,7 +119,12 @@ describe('realtime usage accounting', () => {
   it('puts each response.done into the ledger with its cost, and learns the pool from rate_limits.updated', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pacer-rt-ledger-'));
     const file = join(dir, 'ledger.sqlite');
-    const g = await startGateway({ port: 0, host: '127.0.0.1', env: { ...ISOLATED_ENV, PACER_LEDGER: `sqlite:${file}` }, log: () => undefined });
+    const g = await startGateway({
+      port: 0,
+      host: '127.0.0.1',
+      env: { ...ISOLATED_ENV, PACER_LEDGER: `sqlite:${file}` },
+      log: () => undefined,
+    });
     try {
       const ws = new WebSocket(`${g.url.replace(/^http/, 'ws')}/realtime?model=gpt-realtime`, {
         headers: { authorization: `Bearer ${g.demoKey}` },
@@ -114,13 +132,16 @@ describe('realtime usage accounting', () => {
       await new Promise<void>((resolve, reject) => {
         ws.on('message', (data) => {
           const e = JSON.parse(String(data)) as { type: string };
-          if (e.type === 'session.created') ws.send(JSON.stringify({ type: 'response.create', response: { output_modalities: ['text'] } }));
+          if (e.type === 'session.created')
+            ws.send(JSON.stringify({ type: 'response.create', response: { output_modalities: ['text'] } }));
           if (e.type === 'response.done') resolve();
         });
         ws.on('error', reject);
       });
       ws.close();
-      const pool = g.gateway.context.engine.snapshot().find((p) => p.pool === g.gateway.context.engine.poolFor('gpt-realtime'));
+      const pool = g.gateway.context.engine
+        .snapshot()
+        .find((p) => p.pool === g.gateway.context.engine.poolFor('gpt-realtime'));
       expect(pool?.limits.tpm).toBeGreaterThan(0);
     } finally {
       await g.close();

@@ -9,7 +9,11 @@ import type { Harness } from './helpers.js';
 const CLI = resolve('dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'pacer-keys-gw-'));
 const db = join(dir, 'keys.sqlite');
-const pacer = (...args: string[]) => execFileSync(process.execPath, [CLI, 'keys', ...args, '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const pacer = (...args: string[]) =>
+  execFileSync(process.execPath, [CLI, 'keys', ...args, '--db', db], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 let h: Harness;
 beforeAll(async () => {

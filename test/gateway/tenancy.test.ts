@@ -137,7 +137,10 @@ describe('tenant config validation', () => {
   });
 
   it('defaults and env overrides of keys_db, ledger and plan fields', () => {
-    const c = loadConfig({ raw: { plans: { p: { rpm: 1 } } }, env: { PACER_KEYS_DB: '/tmp/k.sqlite', PACER_LEDGER: 'off' } });
+    const c = loadConfig({
+      raw: { plans: { p: { rpm: 1 } } },
+      env: { PACER_KEYS_DB: '/tmp/k.sqlite', PACER_LEDGER: 'off' },
+    });
     expect(c.keys_db).toBe('/tmp/k.sqlite');
     expect(c.ledger).toBe('off');
     expect(c.plans['p']?.burst).toBe(1);

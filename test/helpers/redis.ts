@@ -75,9 +75,13 @@ export async function startRedis(): Promise<RedisServer> {
   let proc: ChildProcess | undefined;
 
   const start = async () => {
-    proc = spawn(BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-      stdio: 'ignore',
-    });
+    proc = spawn(
+      BINARY,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      {
+        stdio: 'ignore',
+      },
+    );
     await waitForPing(port, proc);
   };
   const stop = async () => {

@@ -39,12 +39,18 @@ export async function startBenchRedis(): Promise<BenchRedis> {
   const port = await freePort();
   let proc: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    const p = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     proc = p;
     await new Promise<void>((resolve, reject) => {
-      p.once('error', (e) => reject(new Error(`redis-server could not start (${e.message}); set PACER_REDIS_URL or install it`)));
+      p.once('error', (e) =>
+        reject(new Error(`redis-server could not start (${e.message}); set PACER_REDIS_URL or install it`)),
+      );
       p.once('spawn', () => resolve());
     });
     for (let i = 0; i < 200; i++) {

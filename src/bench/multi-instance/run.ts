@@ -159,8 +159,11 @@ async function runDrill(
   log: (line: string) => void,
 ): Promise<DrillFigures> {
   const states = async (): Promise<{ code: number; state: unknown }[]> =>
-    Promise.all(fleet.map(async (g) => readyzOf(g).then((r) => ({ code: r.code, state: r.body['store_status'] }))));
-  const gauges = async (): Promise<number[]> => Promise.all(fleet.map((g) => gaugeOf(g, 'pacer_store_degraded')));
+    Promise.all(
+      fleet.map(async (g) => readyzOf(g).then((r) => ({ code: r.code, state: r.body['store_status'] }))),
+    );
+  const gauges = async (): Promise<number[]> =>
+    Promise.all(fleet.map((g) => gaugeOf(g, 'pacer_store_degraded')));
 
   log('multi-instance: drill: stopping redis-server');
   const outagePhase = phase();
@@ -192,7 +195,15 @@ async function runDrill(
     await sleep(200);
   }
   const metricCleared = (await gauges()).every((v) => v === 0);
-  return { degradedAfterMs, metricFlipped, recoveredAfterMs, metricCleared, readyWhileDegraded, outage, recovery: recoveryPhase() };
+  return {
+    degradedAfterMs,
+    metricFlipped,
+    recoveredAfterMs,
+    metricCleared,
+    readyWhileDegraded,
+    outage,
+    recovery: recoveryPhase(),
+  };
 }
 
 function round(x: number, digits: number): number {
@@ -219,6 +230,8 @@ export function formatMultiInstance(r: MultiInstanceReport): string {
     );
   }
   const ok = r.steady.goodputPct >= 95 && r.steady.upstream429Pct <= 1;
-  lines.push(`goal       >= 95 % of the ceiling and <= 1 % upstream 429s in steady state: ${ok ? 'MET' : 'NOT MET'}`);
+  lines.push(
+    `goal       >= 95 % of the ceiling and <= 1 % upstream 429s in steady state: ${ok ? 'MET' : 'NOT MET'}`,
+  );
   return lines.join('\n');
 }

@@ -52,6 +52,9 @@ export function isMultiInstance(nameOrPath: string): boolean {
 export function loadMultiInstanceScenario(nameOrPath: string): MultiInstanceScenario {
   const file = resolveScenarioPath(nameOrPath);
   const r = schema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!r.success) throw new ScenarioError(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new ScenarioError(
+      `${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return r.data;
 }

@@ -6,14 +6,26 @@ import type { RealtimeStormResult } from './types.js';
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** report.json + a self-contained report.html (the comparison table; no scripts, no network). */
-export function writeStormReport(dir: string, results: readonly RealtimeStormResult[]): { json: string; html: string } {
+export function writeStormReport(
+  dir: string,
+  results: readonly RealtimeStormResult[],
+): { json: string; html: string } {
   mkdirSync(dir, { recursive: true });
   const json = join(dir, 'report.json');
   const html = join(dir, 'report.html');
-  writeFileSync(json, JSON.stringify({ scenario: 'realtime-storm', generatedAt: new Date().toISOString(), results }, null, 2));
+  writeFileSync(
+    json,
+    JSON.stringify({ scenario: 'realtime-storm', generatedAt: new Date().toISOString(), results }, null, 2),
+  );
   const rows = formatStormTable(results)
     .split('\n')
-    .map((line) => `<tr>${line.split(/\s{2,}/).map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`)
+    .map(
+      (line) =>
+        `<tr>${line
+          .split(/\s{2,}/)
+          .map((c, i) => (i === 0 ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`))
+          .join('')}</tr>`,
+    )
     .join('\n');
   writeFileSync(
     html,

@@ -97,8 +97,13 @@ export const benchCommand: Command = {
 };
 
 /** multi-instance runs gateway processes on one Redis: its own runner (fleet, drill). */
-async function runMulti(scenario: string, durationS: number | undefined, reportDir: string | undefined): Promise<number> {
-  const { runMultiInstance, formatMultiInstance, loadMultiInstanceScenario } = await import('../../bench/multi-instance/index.js');
+async function runMulti(
+  scenario: string,
+  durationS: number | undefined,
+  reportDir: string | undefined,
+): Promise<number> {
+  const { runMultiInstance, formatMultiInstance, loadMultiInstanceScenario } =
+    await import('../../bench/multi-instance/index.js');
   const { report, file } = await runMultiInstance(loadMultiInstanceScenario(scenario), {
     log: (line) => process.stderr.write(line + '\n'),
     ...(durationS !== undefined ? { durationS } : {}),
@@ -110,15 +115,28 @@ async function runMulti(scenario: string, durationS: number | undefined, reportD
 }
 
 /** realtime-storm is not a request-rate scenario: it has its own runner (browsers, instances, sessions). */
-async function runStorm(compare: string | undefined, seed: number | undefined, timeScale: number | undefined, reportDir: string | undefined): Promise<number> {
+async function runStorm(
+  compare: string | undefined,
+  seed: number | undefined,
+  timeScale: number | undefined,
+  reportDir: string | undefined,
+): Promise<number> {
   const { runRealtimeStorm, formatStormTable } = await import('../../bench/realtime-storm/index.js');
   const { writeStormReport } = await import('../../bench/realtime-storm/report.js');
   const modes = (compare ?? 'naive,pacer').split(',').map((m) => m.trim());
-  for (const m of modes) if (m !== 'naive' && m !== 'pacer') throw new UsageError(`--compare for realtime-storm takes naive and pacer, got "${m}"`);
+  for (const m of modes)
+    if (m !== 'naive' && m !== 'pacer')
+      throw new UsageError(`--compare for realtime-storm takes naive and pacer, got "${m}"`);
   const results = [];
   for (const mode of modes as ('naive' | 'pacer')[]) {
     process.stderr.write(`realtime-storm: ${mode}…\n`);
-    results.push(await runRealtimeStorm({ mode, ...(seed !== undefined ? { seed } : {}), ...(timeScale !== undefined ? { timeScale } : {}) }));
+    results.push(
+      await runRealtimeStorm({
+        mode,
+        ...(seed !== undefined ? { seed } : {}),
+        ...(timeScale !== undefined ? { timeScale } : {}),
+      }),
+    );
   }
   console.log(formatStormTable(results));
   const files = writeStormReport(reportDir ?? 'reports/realtime-storm', results);

@@ -21,17 +21,35 @@ function checkAgainstConfig(configPath: string | undefined, tenant: string, plan
   if (configPath === undefined && !existsSync('pacer.yaml')) return;
   const config = loadConfig({ ...(configPath === undefined ? {} : { path: configPath }), env: process.env });
   const tenants = Object.keys(config.tenants);
-  if (tenants.length > 0 && !tenants.includes(tenant)) throw new UsageError(`tenant "${tenant}" is not in ${config.source}; known: ${tenants.join(', ')}`);
-  if (plan !== undefined && !(plan in config.plans)) throw new UsageError(`plan "${plan}" is not in ${config.source}; known: ${Object.keys(config.plans).join(', ') || '(none)'}`);
+  if (tenants.length > 0 && !tenants.includes(tenant))
+    throw new UsageError(`tenant "${tenant}" is not in ${config.source}; known: ${tenants.join(', ')}`);
+  if (plan !== undefined && !(plan in config.plans))
+    throw new UsageError(
+      `plan "${plan}" is not in ${config.source}; known: ${Object.keys(config.plans).join(', ') || '(none)'}`,
+    );
 }
 
 function row(k: KeyRecord): string[] {
-  return [k.id, k.tenant, k.plan ?? '-', `${k.hint}…`, new Date(k.createdAt).toISOString(), k.revokedAt ? new Date(k.revokedAt).toISOString() : '-'];
+  return [
+    k.id,
+    k.tenant,
+    k.plan ?? '-',
+    `${k.hint}…`,
+    new Date(k.createdAt).toISOString(),
+    k.revokedAt ? new Date(k.revokedAt).toISOString() : '-',
+  ];
 }
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export const keysCommand: Command = {
@@ -40,18 +58,31 @@ export const keysCommand: Command = {
   usage,
   async run(argv) {
     const [sub, ...rest] = argv;
-    const { values, positionals } = parseFlags(rest, { tenant: { type: 'string' }, plan: { type: 'string' }, db: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } }, true);
+    const { values, positionals } = parseFlags(
+      rest,
+      {
+        tenant: { type: 'string' },
+        plan: { type: 'string' },
+        db: { type: 'string' },
+        config: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      true,
+    );
     const store = () => openKeyStore(dbPath(values.db));
     if (sub === 'create') {
       const tenant = values.tenant;
-      if (typeof tenant !== 'string' || tenant === '') throw new UsageError('keys create needs --tenant NAME');
+      if (typeof tenant !== 'string' || tenant === '')
+        throw new UsageError('keys create needs --tenant NAME');
       const plan = typeof values.plan === 'string' ? values.plan : undefined;
       checkAgainstConfig(typeof values.config === 'string' ? values.config : undefined, tenant, plan);
       const s = store();
       try {
         const { key, record } = s.create({ tenant, plan });
         console.log(key);
-        console.error(`created ${record.id} for tenant ${tenant}${plan ? ` (plan ${plan})` : ''}; the key above is shown only this once`);
+        console.error(
+          `created ${record.id} for tenant ${tenant}${plan ? ` (plan ${plan})` : ''}; the key above is shown only this once`,
+        );
       } finally {
         s.close();
       }

@@ -19,12 +19,20 @@ function trimFraction(seconds: number): string {
   return seconds.toFixed(3).replace(/\.?0+$/, '');
 }
 
-const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 1e-6 };
+const UNIT_MS: Record<string, number> = {
+  h: 3_600_000,
+  m: 60_000,
+  s: 1000,
+  ms: 1,
+  us: 0.001,
+  µs: 0.001,
+  ns: 1e-6,
+};
 
 /** Parses a Go duration into milliseconds; undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {
   const s = text.trim();
-  if (s === '' ) return undefined;
+  if (s === '') return undefined;
   if (s === '0') return 0;
   const re = /(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/gy;
   let total = 0;

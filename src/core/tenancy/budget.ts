@@ -20,8 +20,23 @@ export interface BudgetState {
 
 export type BudgetDecision =
   | { ok: true; state: BudgetState }
-  | { ok: false; kind: 'rate'; dimension: 'requests' | 'tokens'; retryAfterMs: number; limit: number; message: string; state: BudgetState }
-  | { ok: false; kind: 'quota'; dimension: 'requests_per_day' | 'tokens_per_day' | 'usd_per_day' | 'usd_per_month'; retryAfterMs: number; message: string; state: BudgetState };
+  | {
+      ok: false;
+      kind: 'rate';
+      dimension: 'requests' | 'tokens';
+      retryAfterMs: number;
+      limit: number;
+      message: string;
+      state: BudgetState;
+    }
+  | {
+      ok: false;
+      kind: 'quota';
+      dimension: 'requests_per_day' | 'tokens_per_day' | 'usd_per_day' | 'usd_per_month';
+      retryAfterMs: number;
+      message: string;
+      state: BudgetState;
+    };
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -69,30 +84,69 @@ export function rollover(state: BudgetState, now: number): BudgetState {
 }
 
 /** Admits `tokens` (estimate) for one request, or says which budget stops it and until when. */
-export function chargeBudget(prev: BudgetState | undefined, now: number, tokens: number, plan: TenantPlan): BudgetDecision {
+export function chargeBudget(
+  prev: BudgetState | undefined,
+  now: number,
+  tokens: number,
+  plan: TenantPlan,
+): BudgetDecision {
   const state = rollover(prev ?? emptyBudget(now), now);
   if (plan.usdPerMonth !== undefined && state.monthUsd >= plan.usdPerMonth)
-    return quota(state, 'usd_per_month', msToNextMonth(now), `Monthly budget of $${plan.usdPerMonth} is spent`);
+    return quota(
+      state,
+      'usd_per_month',
+      msToNextMonth(now),
+      `Monthly budget of $${plan.usdPerMonth} is spent`,
+    );
   if (plan.usdPerDay !== undefined && state.dayUsd >= plan.usdPerDay)
     return quota(state, 'usd_per_day', msToNextDay(now), `Daily budget of $${plan.usdPerDay} is spent`);
   if (plan.requestsPerDay !== undefined && state.dayRequests + 1 > plan.requestsPerDay)
-    return quota(state, 'requests_per_day', msToNextDay(now), `Daily budget of ${plan.requestsPerDay} requests is spent`);
+    return quota(
+      state,
+      'requests_per_day',
+      msToNextDay(now),
+      `Daily budget of ${plan.requestsPerDay} requests is spent`,
+    );
   if (plan.tokensPerDay !== undefined && state.dayTokens + tokens > plan.tokensPerDay)
-    return quota(state, 'tokens_per_day', msToNextDay(now), `Daily budget of ${plan.tokensPerDay} tokens would be exceeded (used ${Math.ceil(state.dayTokens)}, requested ${tokens})`);
+    return quota(
+      state,
+      'tokens_per_day',
+      msToNextDay(now),
+      `Daily budget of ${plan.tokensPerDay} tokens would be exceeded (used ${Math.ceil(state.dayTokens)}, requested ${tokens})`,
+    );
 
   const next: BudgetState = { ...state };
-  for (const [dim, limit, cost] of [['requests', plan.rpm, 1], ['tokens', plan.tpm, tokens]] as const) {
+  for (const [dim, limit, cost] of [
+    ['requests', plan.rpm, 1],
+    ['tokens', plan.tpm, tokens],
+  ] as const) {
     if (limit === undefined) continue;
     const policy = minutePolicy(limit, plan.burst);
     const key = dim === 'requests' ? 'rpm' : 'tpm';
     const bucket = state[key];
     const level = bucket ? levelAt(bucket, now, policy) : policy.capacity;
     if (cost > limit)
-      return { ok: false, kind: 'rate', dimension: dim, retryAfterMs: Infinity, limit, state, message: `Request of ${cost} ${dim} is larger than the per-minute budget of ${limit}` };
+      return {
+        ok: false,
+        kind: 'rate',
+        dimension: dim,
+        retryAfterMs: Infinity,
+        limit,
+        state,
+        message: `Request of ${cost} ${dim} is larger than the per-minute budget of ${limit}`,
+      };
     const need = Math.min(cost, policy.capacity);
     if (level < need) {
       const wait = Math.ceil((need - level) / policy.rate);
-      return { ok: false, kind: 'rate', dimension: dim, retryAfterMs: wait, limit, state, message: `Per-minute budget of ${limit} ${dim} is spent (requested ${cost})` };
+      return {
+        ok: false,
+        kind: 'rate',
+        dimension: dim,
+        retryAfterMs: wait,
+        limit,
+        state,
+        message: `Per-minute budget of ${limit} ${dim} is spent (requested ${cost})`,
+      };
     }
     next[key] = { level: level - cost, at: now };
   }
@@ -102,9 +156,20 @@ export function chargeBudget(prev: BudgetState | undefined, now: number, tokens:
 }
 
 /** Real usage arrived: correct the token charge by `deltaTokens` and add the dollars spent. */
-export function settleBudget(prev: BudgetState | undefined, now: number, deltaTokens: number, usd: number, plan: TenantPlan): BudgetState {
+export function settleBudget(
+  prev: BudgetState | undefined,
+  now: number,
+  deltaTokens: number,
+  usd: number,
+  plan: TenantPlan,
+): BudgetState {
   const state = rollover(prev ?? emptyBudget(now), now);
-  const next: BudgetState = { ...state, dayTokens: Math.max(0, state.dayTokens + deltaTokens), dayUsd: state.dayUsd + usd, monthUsd: state.monthUsd + usd };
+  const next: BudgetState = {
+    ...state,
+    dayTokens: Math.max(0, state.dayTokens + deltaTokens),
+    dayUsd: state.dayUsd + usd,
+    monthUsd: state.monthUsd + usd,
+  };
   if (plan.tpm !== undefined && state.tpm) {
     const policy = minutePolicy(plan.tpm, plan.burst);
     const level = levelAt(state.tpm, now, policy) - deltaTokens;
@@ -125,6 +190,11 @@ export function budgetView(state: BudgetState | undefined, now: number, plan: Te
   return { requests: view(plan.rpm, state?.rpm), tokens: view(plan.tpm, state?.tpm) };
 }
 
-function quota(state: BudgetState, dimension: Extract<BudgetDecision, { kind: 'quota' }>['dimension'], retryAfterMs: number, message: string): BudgetDecision {
+function quota(
+  state: BudgetState,
+  dimension: Extract<BudgetDecision, { kind: 'quota' }>['dimension'],
+  retryAfterMs: number,
+  message: string,
+): BudgetDecision {
   return { ok: false, kind: 'quota', dimension, retryAfterMs, message, state };
 }

@@ -1,4 +1,8 @@
-import { countTokens as countO200k, encode as encodeO200k, decode as decodeO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import {
+  countTokens as countO200k,
+  encode as encodeO200k,
+  decode as decodeO200k,
+} from 'gpt-tokenizer/encoding/o200k_base';
 import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import type { Encoding } from '../models.js';
 

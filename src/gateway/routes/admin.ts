@@ -22,13 +22,20 @@ export function createAdminRoute(ctx: GatewayContext): RouteHandler {
   return async function adminState(req, res, requestId) {
     req.resume();
     if (want === undefined)
-      return void sendError(res, new PacerError('PACER_NOT_FOUND', 'Invalid URL (GET /admin/state)'), requestId);
+      return void sendError(
+        res,
+        new PacerError('PACER_NOT_FOUND', 'Invalid URL (GET /admin/state)'),
+        requestId,
+      );
     const got = bearerOf(req);
     // Compare digests in constant time: the token's length is not revealed either.
     if (got === undefined || !timingSafeEqual(digest(got), want)) {
       return void sendError(
         res,
-        new PacerError('PACER_ADMIN_UNAUTHORIZED', 'Missing or incorrect admin token (Authorization: Bearer <PACER_ADMIN_TOKEN>).'),
+        new PacerError(
+          'PACER_ADMIN_UNAUTHORIZED',
+          'Missing or incorrect admin token (Authorization: Bearer <PACER_ADMIN_TOKEN>).',
+        ),
         requestId,
       );
     }
@@ -56,7 +63,9 @@ function buildState(ctx: GatewayContext, plans: ReturnType<typeof resolvePlans>)
       limits: resolved ? planLimits(ctx.config.plans[resolved.name]) : null,
       budgets: {
         minute: { requests: minute(view.requests), tokens: minute(view.tokens) },
-        day: s ? { date: s.day, requests: s.dayRequests, tokens: Math.round(s.dayTokens), usd: s.dayUsd } : null,
+        day: s
+          ? { date: s.day, requests: s.dayRequests, tokens: Math.round(s.dayTokens), usd: s.dayUsd }
+          : null,
         month: s ? { month: s.month, usd: s.monthUsd } : null,
       },
     };
@@ -66,7 +75,12 @@ function buildState(ctx: GatewayContext, plans: ReturnType<typeof resolvePlans>)
     object: 'pacer.admin_state',
     now: new Date(now).toISOString(),
     uptime_s: Math.round((now - ctx.startedAt) / 1000),
-    store: { kind: store.kind, status: store.status, instances: store.instances, budgets: ctx.tenancy.budgets.kind },
+    store: {
+      kind: store.kind,
+      status: store.status,
+      instances: store.instances,
+      budgets: ctx.tenancy.budgets.kind,
+    },
     pools: pools.map((p) => ({
       pool: p.pool,
       limits: p.limits,
@@ -83,7 +97,9 @@ function buildState(ctx: GatewayContext, plans: ReturnType<typeof resolvePlans>)
   };
 }
 
-function planLimits(p: GatewayContext['config']['plans'][string] | undefined): Record<string, unknown> | null {
+function planLimits(
+  p: GatewayContext['config']['plans'][string] | undefined,
+): Record<string, unknown> | null {
   if (!p) return null;
   return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
 }

@@ -162,7 +162,11 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
     } catch (err) {
       if (!(err instanceof PacerError)) logInternal(ctx, requestId, err);
       const own = s.principal ? ctx.tenancy.rateHeaders(s.principal, clock.now()) : undefined;
-      const extra = own ? { ...cors, ...own } : pool === '' ? cors : { ...cors, ...poolRateHeaders(engine, pool) };
+      const extra = own
+        ? { ...cors, ...own }
+        : pool === ''
+          ? cors
+          : { ...cors, ...poolRateHeaders(engine, pool) };
       s.status = sendError(res, err, requestId, extra).status;
     } finally {
       held?.cancel();

@@ -50,7 +50,13 @@ export function mountRealtime(ctx: GatewayContext, opts: RealtimeMountOptions): 
     // exactly as from x-ratelimit-* headers.
     onRateLimits: (report) => {
       const now = ctx.clock.now();
-      ctx.engine.observe({ pool: ctx.engine.poolFor(report.model), status: 200, headers: rateLimitHeaders(report.rateLimits), sentAt: now, receivedAt: now });
+      ctx.engine.observe({
+        pool: ctx.engine.poolFor(report.model),
+        status: 200,
+        headers: rateLimitHeaders(report.rateLimits),
+        sentAt: now,
+        receivedAt: now,
+      });
     },
   });
   const handlers = createRealtimeHandlers(broker, {
@@ -58,7 +64,9 @@ export function mountRealtime(ctx: GatewayContext, opts: RealtimeMountOptions): 
     authenticate(_req, key) {
       if (key === undefined) return null;
       try {
-        const principal = ctx.auth.authenticate({ headers: { authorization: `Bearer ${key}` } } as IncomingMessage);
+        const principal = ctx.auth.authenticate({
+          headers: { authorization: `Bearer ${key}` },
+        } as IncomingMessage);
         principals.set(principal.tenant, principal);
         return { tenant: principal.tenant, keyId: principal.keyId ?? keyIdOf(key) };
       } catch {
@@ -107,7 +115,8 @@ function accountUsage(ctx: GatewayContext, principal: Principal | undefined, rep
   ctx.metrics.tokens.inc({ ...labels, kind: 'output' }, parsed.outputTokens);
   if (cost.known) ctx.metrics.costUsd.inc(labels, cost.usd);
   const plan = principal?.plan?.plan;
-  if (plan) ctx.tenancy.budgets.settle(report.tenant, plan, parsed.inputTokens + parsed.outputTokens, cost.usd, now);
+  if (plan)
+    ctx.tenancy.budgets.settle(report.tenant, plan, parsed.inputTokens + parsed.outputTokens, cost.usd, now);
   ctx.ledger?.record({
     ts: now,
     requestId: report.sessionId,

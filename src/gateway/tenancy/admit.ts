@@ -56,10 +56,14 @@ export function createTenancy(budgets: BudgetStore, backlogThreshold = 0): Tenan
       // Larger than a whole minute's budget: waiting never helps, so no retry-after.
       if (!Number.isFinite(d.retryAfterMs))
         throw new PacerError('PACER_REQUEST_TOO_LARGE', `${d.message} for tenant ${p.tenant}.`, { headers });
-      throw new PacerError('PACER_RATE_LIMITED', `${d.message} for tenant ${p.tenant}. Please try again later.`, {
-        retryAfterMs: d.retryAfterMs,
-        headers,
-      });
+      throw new PacerError(
+        'PACER_RATE_LIMITED',
+        `${d.message} for tenant ${p.tenant}. Please try again later.`,
+        {
+          retryAfterMs: d.retryAfterMs,
+          headers,
+        },
+      );
     },
     settle(p, charged, actualTokens, usd, now) {
       const plan = p.plan?.plan;
@@ -72,7 +76,10 @@ export function createTenancy(budgets: BudgetStore, backlogThreshold = 0): Tenan
       if (!plan || (plan.rpm === undefined && plan.tpm === undefined)) return undefined;
       const v = budgets.view(p.tenant, plan, now);
       const out: Record<string, string> = {};
-      for (const [kind, view] of [['requests', v.requests], ['tokens', v.tokens]] as const) {
+      for (const [kind, view] of [
+        ['requests', v.requests],
+        ['tokens', v.tokens],
+      ] as const) {
         if (!view) continue;
         out[`x-ratelimit-limit-${kind}`] = String(view.limit);
         out[`x-ratelimit-remaining-${kind}`] = String(view.remaining);

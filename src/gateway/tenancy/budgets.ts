@@ -44,7 +44,13 @@ export function createMemoryBudgets(): BudgetStore {
     view: (tenant, plan, now) => budgetView(byTenant.get(tenant), now, plan),
     seedSpend(tenant, dayUsd, monthUsd, now) {
       const s = rollover(byTenant.get(tenant) ?? emptyBudget(now), now);
-      byTenant.set(tenant, { ...s, day: dayOf(now), month: monthOf(now), dayUsd: s.dayUsd + dayUsd, monthUsd: s.monthUsd + monthUsd });
+      byTenant.set(tenant, {
+        ...s,
+        day: dayOf(now),
+        month: monthOf(now),
+        dayUsd: s.dayUsd + dayUsd,
+        monthUsd: s.monthUsd + monthUsd,
+      });
     },
     states(now) {
       const out = new Map<string, BudgetState>();

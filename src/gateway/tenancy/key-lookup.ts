@@ -40,7 +40,9 @@ export function createKeyStoreLookup(config: GatewayConfig): KeyStoreLookup {
       if (restricted && !(rec.tenant in config.tenants)) return undefined;
       return principalOf(config, plans, rec.tenant, rec.plan, rec.id);
     },
-    tenants: () => [...new Set((open()?.list() ?? []).filter((k) => k.revokedAt === null).map((k) => k.tenant))],
+    tenants: () => [
+      ...new Set((open()?.list() ?? []).filter((k) => k.revokedAt === null).map((k) => k.tenant)),
+    ],
     close() {
       store?.close();
       store = undefined;

@@ -76,7 +76,9 @@ export function deferLedger(kind: Ledger['kind'], opening: Promise<Ledger>): Led
       return l ? l.tenantSpend(tenant, since) : 0;
     },
     stats() {
-      return real?.stats() ?? { pending: waiting.length, written: 0, dropped: 0, writeFailures: failed ? 1 : 0 };
+      return (
+        real?.stats() ?? { pending: waiting.length, written: 0, dropped: 0, writeFailures: failed ? 1 : 0 }
+      );
     },
   };
 }

@@ -20,7 +20,10 @@ export interface KeyRecord {
 }
 
 export interface KeyStore {
-  create(input: { tenant: string; plan?: string | undefined; now?: number }): { record: KeyRecord; key: string };
+  create(input: { tenant: string; plan?: string | undefined; now?: number }): {
+    record: KeyRecord;
+    key: string;
+  };
   list(): KeyRecord[];
   /** True when a live key was revoked. */
   revoke(id: string, now?: number): boolean;
@@ -46,7 +49,14 @@ export function hashKey(key: string): string {
 }
 
 function toRecord(r: Row): KeyRecord {
-  return { id: r.id, tenant: r.tenant, plan: r.plan, createdAt: r.created_at, revokedAt: r.revoked_at, hint: r.hint };
+  return {
+    id: r.id,
+    tenant: r.tenant,
+    plan: r.plan,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+    hint: r.hint,
+  };
 }
 
 export function openKeyStore(path: string = DEFAULT_KEYS_DB): KeyStore {
@@ -63,9 +73,15 @@ export function openKeyStore(path: string = DEFAULT_KEYS_DB): KeyStore {
     created_at INTEGER NOT NULL,
     revoked_at INTEGER
   )`);
-  const insert = db.prepare('INSERT INTO virtual_keys (id, hash, tenant, plan, hint, created_at) VALUES (?, ?, ?, ?, ?, ?)');
-  const all = db.prepare('SELECT id, tenant, plan, created_at, revoked_at, hint FROM virtual_keys ORDER BY created_at, id');
-  const byHash = db.prepare('SELECT id, tenant, plan, created_at, revoked_at, hint FROM virtual_keys WHERE hash = ? AND revoked_at IS NULL');
+  const insert = db.prepare(
+    'INSERT INTO virtual_keys (id, hash, tenant, plan, hint, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const all = db.prepare(
+    'SELECT id, tenant, plan, created_at, revoked_at, hint FROM virtual_keys ORDER BY created_at, id',
+  );
+  const byHash = db.prepare(
+    'SELECT id, tenant, plan, created_at, revoked_at, hint FROM virtual_keys WHERE hash = ? AND revoked_at IS NULL',
+  );
   const revoke = db.prepare('UPDATE virtual_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
 
   return {

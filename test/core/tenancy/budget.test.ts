@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { budgetView, chargeBudget, settleBudget, type BudgetState } from '../../../src/core/tenancy/budget.js';
+import {
+  budgetView,
+  chargeBudget,
+  settleBudget,
+  type BudgetState,
+} from '../../../src/core/tenancy/budget.js';
 import { allowsModel, type TenantPlan } from '../../../src/core/tenancy/plan.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -16,7 +21,10 @@ function run(plan: TenantPlan, steps: { at: number; tokens: number }[]) {
 describe('tenant budgets', () => {
   it('admits up to the per-minute request budget, then says when it refills', () => {
     const plan: TenantPlan = { rpm: 60, weight: 1 };
-    const out = run(plan, Array.from({ length: 61 }, () => ({ at: T0, tokens: 1 })));
+    const out = run(
+      plan,
+      Array.from({ length: 61 }, () => ({ at: T0, tokens: 1 })),
+    );
     expect(out.slice(0, 60).every((d) => d.ok)).toBe(true);
     const last = out[60]!;
     expect(last.ok).toBe(false);

@@ -46,7 +46,8 @@ describe('key store', () => {
 describe('pacer keys', () => {
   const cli = join(process.cwd(), 'dist/cli/main.js');
   const db = join(dir, 'cli.sqlite');
-  const run = (...args: string[]) => spawnSync('node', [cli, 'keys', ...args, '--db', db], { encoding: 'utf8', cwd: dir });
+  const run = (...args: string[]) =>
+    spawnSync('node', [cli, 'keys', ...args, '--db', db], { encoding: 'utf8', cwd: dir });
 
   it('creates (printing the key once), lists and revokes', () => {
     const created = run('create', '--tenant', 'acme', '--plan', 'pro');
@@ -60,14 +61,20 @@ describe('pacer keys', () => {
     expect(id).toBeDefined();
     expect(run('revoke', id!).status).toBe(0);
     expect(run('revoke', id!).status).toBe(1);
-    const json = JSON.parse(execFileSync('node', [cli, 'keys', 'list', '--json', '--db', db], { encoding: 'utf8' })) as { revokedAt: number | null }[];
+    const json = JSON.parse(
+      execFileSync('node', [cli, 'keys', 'list', '--json', '--db', db], { encoding: 'utf8' }),
+    ) as { revokedAt: number | null }[];
     expect(json[0]?.revokedAt).not.toBeNull();
   });
 
   it('refuses a tenant the config does not know, naming the file', () => {
     const config = join(dir, 'pacer.yaml');
     writeFileSync(config, 'plans:\n  pro: { rpm: 10 }\ntenants:\n  acme: { plan: pro }\n');
-    const r = spawnSync('node', [cli, 'keys', 'create', '--tenant', 'nobody', '--config', config, '--db', db], { encoding: 'utf8' });
+    const r = spawnSync(
+      'node',
+      [cli, 'keys', 'create', '--tenant', 'nobody', '--config', config, '--db', db],
+      { encoding: 'utf8' },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('tenant "nobody" is not in');
     expect(r.stderr).toContain('pacer.yaml');
