@@ -1,8 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startRedisServer } from '../../src/platform/redis-server.js';
+
+export { freePort } from '../../src/platform/redis-server.js';
 
 /** A real redis-server on a free loopback port, owned by one test file. */
 export interface RedisServer {
@@ -35,72 +37,14 @@ if (redisUnavailable && process.env.CI) {
 }
 if (redisUnavailable) console.warn(`\n!!! SKIPPING Redis tests: ${redisUnavailable}\n`);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPing(port: number, proc: ChildProcess): Promise<void> {
-  const { Socket } = await import('node:net');
-  for (let i = 0; i < 200; i++) {
-    if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = new Socket();
-      s.once('error', () => resolve(false));
-      s.connect(port, '127.0.0.1', () => {
-        s.write('PING\r\n');
-        s.once('data', (d) => {
-          s.destroy();
-          resolve(d.toString().startsWith('+PONG'));
-        });
-      });
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('redis-server did not answer PING within 5 s');
-}
-
 export async function startRedis(): Promise<RedisServer> {
   if (!BINARY) throw new Error(redisUnavailable);
-  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'pacer-redis-'));
-  let proc: ChildProcess | undefined;
-
-  const start = async () => {
-    proc = spawn(
-      BINARY,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-      {
-        stdio: 'ignore',
-      },
-    );
-    await waitForPing(port, proc);
-  };
-  const stop = async () => {
-    const p = proc;
-    proc = undefined;
-    if (!p || p.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      p.once('exit', () => resolve());
-      p.kill('SIGKILL');
-    });
-  };
-  await start();
+  const server = await startRedisServer({ bin: BINARY, dir });
   return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    start,
-    stop,
+    ...server,
     close: async () => {
-      await stop();
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

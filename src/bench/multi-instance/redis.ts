@@ -1,74 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { startRedisServer, type RedisServerProcess } from '../../platform/redis-server.js';
 
 /** A private redis-server the drill can stop and start again on the same port. */
-export interface BenchRedis {
-  url: string;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const p = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => resolve(p));
-    });
-  });
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.once('error', () => resolve(false));
-    s.connect(port, '127.0.0.1', () => {
-      s.write('PING\r\n');
-      s.once('data', (d) => {
-        s.destroy();
-        resolve(d.toString().startsWith('+PONG'));
-      });
-    });
-  });
-}
+export type BenchRedis = RedisServerProcess;
 
 /** Starts redis-server on a free loopback port; throws when it is not installed. */
-export async function startBenchRedis(): Promise<BenchRedis> {
-  const port = await freePort();
-  let proc: ChildProcess | undefined;
-  const start = async (): Promise<void> => {
-    const p = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    proc = p;
-    await new Promise<void>((resolve, reject) => {
-      p.once('error', (e) =>
-        reject(new Error(`redis-server could not start (${e.message}); set PACER_REDIS_URL or install it`)),
-      );
-      p.once('spawn', () => resolve());
-    });
-    for (let i = 0; i < 200; i++) {
-      if (await ping(port)) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    p.kill('SIGKILL');
-    throw new Error('redis-server did not answer PING within 5 s');
-  };
-  const stop = (): Promise<void> => {
-    const p = proc;
-    proc = undefined;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      p.once('exit', () => resolve());
-      p.kill('SIGKILL');
-    });
-  };
-  await start();
-  return { url: `redis://127.0.0.1:${port}`, stop, start };
-}
+export const startBenchRedis = (): Promise<BenchRedis> => startRedisServer();
