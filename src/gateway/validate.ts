@@ -4,77 +4,9 @@
  * the few fields the gateway itself needs.
  */
 import { PacerError } from '../core/errors.js';
+import { REQUEST_FIELDS as ALLOWED } from '../core/openai/request-fields.js';
 
 export type InferenceRoute = 'chat' | 'responses' | 'embeddings';
-
-const COMMON = [
-  'model',
-  'user',
-  'metadata',
-  'store',
-  'service_tier',
-  'prompt_cache_key',
-  'prompt_cache_retention',
-  'safety_identifier',
-];
-
-const ALLOWED: Record<InferenceRoute, ReadonlySet<string>> = {
-  chat: new Set([
-    ...COMMON,
-    'messages',
-    'max_completion_tokens',
-    'max_tokens',
-    'n',
-    'temperature',
-    'top_p',
-    'stop',
-    'seed',
-    'stream',
-    'stream_options',
-    'tools',
-    'tool_choice',
-    'parallel_tool_calls',
-    'response_format',
-    'reasoning_effort',
-    'verbosity',
-    'logprobs',
-    'top_logprobs',
-    'frequency_penalty',
-    'presence_penalty',
-    'logit_bias',
-    'modalities',
-    'audio',
-    'prediction',
-    'web_search_options',
-    'functions',
-    'function_call',
-  ]),
-  responses: new Set([
-    ...COMMON,
-    'input',
-    'instructions',
-    'max_output_tokens',
-    'max_tool_calls',
-    'stream',
-    'stream_options',
-    'tools',
-    'tool_choice',
-    'parallel_tool_calls',
-    'previous_response_id',
-    'conversation',
-    'background',
-    'reasoning',
-    'text',
-    'temperature',
-    'top_p',
-    'top_logprobs',
-    'truncation',
-    'include',
-    'prompt',
-    'context_management',
-  ]),
-  embeddings: new Set(['model', 'input', 'dimensions', 'encoding_format', 'user']),
-};
 
 export interface ParsedRequest {
   body: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { findModel, type ModelInfo } from '../../core/models.js';
+import { REQUEST_FIELDS } from '../../core/openai/request-fields.js';
 import { fillArguments, type ToolCallPlan } from '../generation.js';
 import { contentText, countPromptTokens, promptChars, type PromptMessage } from '../text/prompt.js';
 import { hashText } from '../text/generator.js';
@@ -16,43 +17,7 @@ import {
   type Body,
 } from '../validate.js';
 
-const KNOWN = new Set([
-  'model',
-  'messages',
-  'max_completion_tokens',
-  'max_tokens',
-  'n',
-  'temperature',
-  'top_p',
-  'stop',
-  'seed',
-  'stream',
-  'stream_options',
-  'tools',
-  'tool_choice',
-  'parallel_tool_calls',
-  'response_format',
-  'reasoning_effort',
-  'verbosity',
-  'logprobs',
-  'top_logprobs',
-  'store',
-  'metadata',
-  'service_tier',
-  'prompt_cache_key',
-  'prompt_cache_retention',
-  'safety_identifier',
-  'user',
-  'frequency_penalty',
-  'presence_penalty',
-  'logit_bias',
-  'modalities',
-  'audio',
-  'prediction',
-  'web_search_options',
-  'functions',
-  'function_call',
-]);
+const KNOWN = REQUEST_FIELDS.chat;
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 
 export interface ChatRequest {

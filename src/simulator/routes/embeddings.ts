@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { REQUEST_FIELDS } from '../../core/openai/request-fields.js';
 import { createSeededRng } from '../../core/clock.js';
 import { findModel, type ModelInfo } from '../../core/models.js';
 import type { SimContext } from '../context.js';
@@ -17,7 +18,7 @@ import {
   type Body,
 } from '../validate.js';
 
-const KNOWN = new Set(['model', 'input', 'dimensions', 'encoding_format', 'user']);
+const KNOWN = REQUEST_FIELDS.embeddings;
 const MAX_INPUTS = 2048;
 const MAX_TOKENS_PER_INPUT = 8192;
 const MAX_TOKENS_PER_REQUEST = 300_000;

@@ -1,4 +1,5 @@
 import { findModel, type ModelInfo } from '../../core/models.js';
+import { REQUEST_FIELDS } from '../../core/openai/request-fields.js';
 import { fillArguments, type ToolCallPlan } from '../generation.js';
 import { hashText } from '../text/generator.js';
 import { contentText, countPromptTokens, promptChars, type PromptMessage } from '../text/prompt.js';
@@ -16,36 +17,7 @@ import {
   type Body,
 } from '../validate.js';
 
-const KNOWN = new Set([
-  'model',
-  'input',
-  'instructions',
-  'max_output_tokens',
-  'max_tool_calls',
-  'stream',
-  'stream_options',
-  'tools',
-  'tool_choice',
-  'parallel_tool_calls',
-  'store',
-  'previous_response_id',
-  'conversation',
-  'background',
-  'reasoning',
-  'text',
-  'temperature',
-  'top_p',
-  'top_logprobs',
-  'truncation',
-  'metadata',
-  'include',
-  'prompt_cache_key',
-  'prompt_cache_retention',
-  'safety_identifier',
-  'service_tier',
-  'user',
-  'prompt',
-]);
+const KNOWN = REQUEST_FIELDS.responses;
 
 export interface ResponsesRequest {
   model: ModelInfo;
