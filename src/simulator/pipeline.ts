@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findModel, type ModelInfo } from '../core/models.js';
 import type { SimContext } from './context.js';
 import {
@@ -9,7 +9,8 @@ import {
   type FaultInjector,
 } from './faults.js';
 import type { LatencyPlan } from './latency.js';
-import type { InvalidRequest } from './validate.js';
+import { readBody } from './http.js';
+import { InvalidRequest, parseBody, type Body } from './validate.js';
 
 const injectors = new WeakMap<SimContext, FaultInjector>();
 
@@ -243,4 +244,39 @@ export function streamFrames(
   };
   if (latency.ttftMs < 1) setImmediate(tick);
   else timer = setTimeout(tick, latency.ttftMs);
+}
+
+export interface Accepted<T> extends Admitted {
+  request: T;
+  startedAt: number;
+}
+
+/**
+ * The front half every inference route shares: read and count the request, parse it (a bad one
+ * gets the API's 400/404), then admit it against faults and rate limits. Undefined when the
+ * answer has already been sent.
+ */
+export async function acceptRequest<T>(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  parse: (body: Body) => T,
+  charge: (request: T) => { model: ModelInfo; cost: number },
+): Promise<Accepted<T> | undefined> {
+  const startedAt = ctx.clock.now();
+  const raw = await readBody(req);
+  ctx.stats.add('requests');
+  let request: T;
+  let parsed: unknown;
+  try {
+    parsed = parseBody(raw);
+    request = parse(parsed as Body);
+  } catch (err) {
+    if (!(err instanceof InvalidRequest)) throw err;
+    sendInvalid(ctx, res, err, parsed, startedAt);
+    return undefined;
+  }
+  const { model, cost } = charge(request);
+  const admitted = admitRequest(ctx, res, model, cost, startedAt);
+  return admitted ? { ...admitted, request, startedAt } : undefined;
 }

@@ -1,11 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../context.js';
 import { planCompletion, type Completion } from '../generation.js';
-import { readBody } from '../http.js';
 import { planLatency } from '../latency.js';
-import { admitRequest, recordUsage, respondLater, streamFrames, sendInvalid } from '../pipeline.js';
-import { InvalidRequest, parseBody, type Body } from '../validate.js';
-import { parseChatRequest, type ChatRequest } from './chat-request.js';
+import { acceptRequest, recordUsage, respondLater, streamFrames } from '../pipeline.js';
+import { parseChatRequest } from './chat-request.js';
 import { buildChatStream, FINGERPRINT } from './chat-stream.js';
 
 /** POST /v1/chat/completions: JSON or SSE, with real usage, limits, latency and faults. */
@@ -14,22 +12,15 @@ export async function handleChatCompletions(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const startedAt = ctx.clock.now();
-  const raw = await readBody(req);
-  ctx.stats.add('requests');
-  let cr: ChatRequest;
-  let parsed: unknown;
-  try {
-    parsed = parseBody(raw);
-    cr = parseChatRequest(parsed as Body, ctx.options.seed);
-  } catch (err) {
-    if (!(err instanceof InvalidRequest)) throw err;
-    sendInvalid(ctx, res, err, parsed, startedAt);
-    return;
-  }
-  const admitted = admitRequest(ctx, res, cr.model, cr.cost, startedAt);
-  if (!admitted) return;
-  const { fault, rateLimit } = admitted;
+  const accepted = await acceptRequest(
+    ctx,
+    req,
+    res,
+    (body) => parseChatRequest(body, ctx.options.seed),
+    (r) => r,
+  );
+  if (!accepted) return;
+  const { request: cr, startedAt, fault, rateLimit } = accepted;
 
   const input = {
     model: cr.model,

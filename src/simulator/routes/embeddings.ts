@@ -3,8 +3,7 @@ import { REQUEST_FIELDS } from '../../core/openai/request-fields.js';
 import { createSeededRng } from '../../core/clock.js';
 import { findModel, type ModelInfo } from '../../core/models.js';
 import type { SimContext } from '../context.js';
-import { readBody } from '../http.js';
-import { admitRequest, recordUsage, respondLater, sendInvalid } from '../pipeline.js';
+import { acceptRequest, recordUsage, respondLater } from '../pipeline.js';
 import { hashText, normal } from '../text/generator.js';
 import { countCached } from '../text/prompt.js';
 import {
@@ -12,7 +11,6 @@ import {
   modelNotFound,
   optInt,
   optString,
-  parseBody,
   rejectUnknown,
   requireModelName,
   type Body,
@@ -35,30 +33,25 @@ interface EmbeddingsRequest {
   base64: boolean;
 }
 
+/** What admission deducts: input only (embeddings have no output), estimated from characters. */
+const chargeOf = (e: EmbeddingsRequest): number => Math.ceil(e.chars / 4);
+
 /** POST /v1/embeddings: deterministic unit vectors seeded by the text, float or base64. */
 export async function handleEmbeddings(
   ctx: SimContext,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const startedAt = ctx.clock.now();
-  const raw = await readBody(req);
-  ctx.stats.add('requests');
-  let e: EmbeddingsRequest;
-  let parsed: unknown;
-  try {
-    parsed = parseBody(raw);
-    e = parseEmbeddingsRequest(parsed as Body);
-  } catch (err) {
-    if (!(err instanceof InvalidRequest)) throw err;
-    sendInvalid(ctx, res, err, parsed, startedAt);
-    return;
-  }
-  const cost = Math.ceil(e.chars / 4);
-  const admitted = admitRequest(ctx, res, e.model, cost, startedAt);
-  if (!admitted) return;
-  const { fault, rateLimit } = admitted;
-  recordUsage(ctx, e.model, cost, e.tokens, 0);
+  const accepted = await acceptRequest(
+    ctx,
+    req,
+    res,
+    (body) => parseEmbeddingsRequest(body),
+    (x) => ({ model: x.model, cost: chargeOf(x) }),
+  );
+  if (!accepted) return;
+  const { request: e, startedAt, fault, rateLimit } = accepted;
+  recordUsage(ctx, e.model, chargeOf(e), e.tokens, 0);
   const data = e.keys.map((k, index) => {
     const v = embed(e.model, k, e.dims);
     return {

@@ -3,11 +3,11 @@ import type { SimContext } from '../context.js';
 import { planCompletion } from '../generation.js';
 import { readBody } from '../http.js';
 import { planLatency } from '../latency.js';
-import { admitRequest, recordUsage, respondLater, streamFrames, sendInvalid } from '../pipeline.js';
-import { InvalidRequest, parseBody, type Body } from '../validate.js';
+import { acceptRequest, recordUsage, respondLater, streamFrames } from '../pipeline.js';
+import { InvalidRequest, parseBody } from '../validate.js';
 import { responseObject, type ResponseIds } from './responses-object.js';
 import { storeResponse } from './response-store.js';
-import { parseResponsesRequest, type ResponsesRequest } from './responses-request.js';
+import { parseResponsesRequest } from './responses-request.js';
 import { buildResponsesStream } from './responses-stream.js';
 
 /** POST /v1/responses: JSON or the Responses event stream. */
@@ -16,22 +16,15 @@ export async function handleResponses(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const startedAt = ctx.clock.now();
-  const raw = await readBody(req);
-  ctx.stats.add('requests');
-  let r: ResponsesRequest;
-  let parsed: unknown;
-  try {
-    parsed = parseBody(raw);
-    r = parseResponsesRequest(parsed as Body, ctx.options.seed);
-  } catch (err) {
-    if (!(err instanceof InvalidRequest)) throw err;
-    sendInvalid(ctx, res, err, parsed, startedAt);
-    return;
-  }
-  const admitted = admitRequest(ctx, res, r.model, r.cost, startedAt);
-  if (!admitted) return;
-  const { fault, rateLimit } = admitted;
+  const accepted = await acceptRequest(
+    ctx,
+    req,
+    res,
+    (body) => parseResponsesRequest(body, ctx.options.seed),
+    (x) => x,
+  );
+  if (!accepted) return;
+  const { request: r, startedAt, fault, rateLimit } = accepted;
 
   const c = planCompletion(
     {
