@@ -28,6 +28,8 @@ export type KeyLookup = (key: string) => Principal | undefined;
 export interface Authenticator {
   readonly demo: boolean;
   authenticate(req: IncomingMessage): Principal;
+  /** The principal of a key found elsewhere (e.g. a WebSocket subprotocol); undefined when unknown. */
+  principalFor(key: string): Principal | undefined;
 }
 
 export interface AuthOptions {
@@ -71,8 +73,10 @@ export function createAuth(config: GatewayConfig, lookup?: KeyLookup, opts: Auth
     for (const key of config.tenants[name]?.keys ?? [])
       byKey.set(key, principalOf(config, plans, name, null, staticKeyId(key)));
   }
+  const principalFor = (key: string): Principal | undefined => byKey.get(key) ?? lookup?.(key);
   return {
     demo,
+    principalFor,
     authenticate(req) {
       const key = bearerOf(req);
       if (key === undefined || key === '') {
@@ -81,7 +85,7 @@ export function createAuth(config: GatewayConfig, lookup?: KeyLookup, opts: Auth
           "You didn't provide an API key. Send it as `Authorization: Bearer <key>` or `api-key: <key>`.",
         );
       }
-      const principal = byKey.get(key) ?? lookup?.(key);
+      const principal = principalFor(key);
       if (!principal)
         throw new PacerError('PACER_INVALID_API_KEY', `Incorrect API key provided: ${maskKey(key)}.`);
       return principal;

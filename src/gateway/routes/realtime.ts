@@ -4,7 +4,6 @@
  * its counters exported as the SPEC's realtime metrics.
  */
 import { createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { createRealtimeBroker, createRealtimeHandlers, type RealtimeHandlers } from '../../realtime/index.js';
 import type { RealtimeBroker } from '../../realtime/index.js';
 import type { UsageReport } from '../../realtime/types.js';
@@ -62,16 +61,11 @@ export function mountRealtime(ctx: GatewayContext, opts: RealtimeMountOptions): 
   const handlers = createRealtimeHandlers(broker, {
     // The key may come from the browser subprotocol, so authenticate the key itself.
     authenticate(_req, key) {
-      if (key === undefined) return null;
-      try {
-        const principal = ctx.auth.authenticate({
-          headers: { authorization: `Bearer ${key}` },
-        } as IncomingMessage);
-        principals.set(principal.tenant, principal);
-        return { tenant: principal.tenant, keyId: principal.keyId ?? keyIdOf(key) };
-      } catch {
-        return null;
-      }
+      if (key === undefined || key === '') return null;
+      const principal = ctx.auth.principalFor(key);
+      if (!principal) return null;
+      principals.set(principal.tenant, principal);
+      return { tenant: principal.tenant, keyId: principal.keyId ?? keyIdOf(key) };
     },
   });
   // Metrics follow the broker's counters once a second: nothing on the hot path.
