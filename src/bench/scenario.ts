@@ -84,6 +84,8 @@ export const scenarioSchema = z.strictObject({
     .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, 'tenant names must be unique')
     .default([{ name: 'default', share: 1, weight: 1, priority: 'default' }]),
   simulator: simulatorSchema.default(simulatorSchema.parse({})),
+  /** Gateway config for the pacer strategy (pacer.yaml keys, e.g. burst_seconds); checked by the gateway. */
+  gateway: z.record(z.string(), z.unknown()).default({}),
   strategies: z.array(z.enum(STRATEGY_NAMES)).min(1).default(['naive', 'backoff', 'sdk', 'pacer']),
 });
 

@@ -121,9 +121,11 @@ export async function startGatewayFor(
   upstream: Upstream,
   timeScale: number,
   tenants: readonly TenantSpec[],
+  overrides: Record<string, unknown> = {},
 ): Promise<GatewayHandle> {
   const mod = (await import('../gateway/index.js' as string)) as GatewayModule;
   const config = {
+    ...overrides,
     // Bench traffic must not land in the operator's usage ledger.
     ledger: 'off',
     tenants: Object.fromEntries(

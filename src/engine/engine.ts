@@ -1,8 +1,9 @@
 import type { Clock, Rng } from '../core/clock.js';
 import type { Cost, TakeAllResult } from '../core/limiter/take-all.js';
 import { findModel, poolOf } from '../core/models.js';
-import { reserveShareFor } from '../core/queue/dispatch.js';
-import { earliestDeadline, enqueue, head, remove, type QueueItem } from '../core/queue/queue.js';
+import { demoteIfOverShare } from '../core/queue/dispatch.js';
+import { isOverShare, recordUse } from '../core/queue/fair-share.js';
+import { earliestDeadline, enqueue, head, remove, requeue, type QueueItem } from '../core/queue/queue.js';
 import { breakerAdmit, breakerMode } from '../core/retry/breaker.js';
 import { depositRequest, spendRetry } from '../core/retry/budget.js';
 import { decideRetry } from '../core/retry/decide.js';
@@ -20,6 +21,7 @@ import {
   snapshotPool,
   isKnown,
   recordDispatch,
+  reserveShareOf,
   type PoolRuntime,
   type Waiter,
 } from './pool.js';
@@ -124,6 +126,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     pool.inFlight++;
     pool.budget = depositRequest(pool.budget, now, settings.budget);
     recordDispatch(pool, now, w.item.tokens, settings.logKeepMs);
+    recordUse(pool.shares, w.item.tenant, w.item.weight, w.item.tokens, now, settings.share);
     settleWaiter(
       pool,
       w,
@@ -134,6 +137,18 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
       },
       true,
     );
+  }
+
+  /**
+   * A blocked head whose tenant is over its share queues one class lower, so requests of tenants
+   * within their share, which may use the reserve it may not, are not stuck behind it.
+   */
+  function demoteBlocked(pool: PoolRuntime, item: QueueItem): boolean {
+    if (item.priority === 'batch' || !isOverShare(pool.shares, item.tenant, settings.share)) return false;
+    const w = pool.waiters.get(item.id);
+    if (!w) return false;
+    w.item = requeue(pool.queue, item, demoteIfOverShare(item.priority, true));
+    return true;
   }
 
   /** Handles a take result: 0 when the loop may go on with the next head, else when to look again. */
@@ -162,7 +177,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     let wake = Infinity;
     for (;;) {
       const now = clock.now();
-      shedExpired(pool, now, false, reservedShare);
+      shedExpired(pool, now, false, reservedShare, settings.share);
       const item = head(pool.queue);
       if (!item) break;
       if (fleet && isPauseStale(pool.sharedPause, now)) return fleet.refreshPause(pool);
@@ -173,7 +188,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
           now,
           { requests: 1, tokens: item.tokens },
           pool.policies,
-          reserveShareFor(item.priority, reservedShare),
+          reserveShareOf(pool, item, reservedShare, settings.share),
         );
         if (isPromise(r)) {
           pool.pumping = true;
@@ -183,7 +198,8 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
               pool.pumping = false;
               if (policies === pool.policies) pool.mirror = res.states;
               const at = clock.now();
-              const blocked = onTake(pool, item, res, at);
+              let blocked = onTake(pool, item, res, at);
+              if (blocked !== 0 && demoteBlocked(pool, item)) blocked = 0;
               // Blocked: wait for the store's time, never ask again at once (a store answering
               // from memory would spin on microtasks and starve the event loop).
               if (blocked === 0 || head(pool.queue) !== item || closed) pump(pool);
@@ -200,10 +216,10 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
         }
         pool.mirror = r.states;
         blocked = onTake(pool, item, r, now);
-        if (blocked === 0) continue;
+        if (blocked === 0 || demoteBlocked(pool, item)) continue;
       }
       // The head cannot start now, so nothing can: whatever is due now misses its deadline.
-      if (shedExpired(pool, now, true, reservedShare) > 0) continue;
+      if (shedExpired(pool, now, true, reservedShare, settings.share) > 0) continue;
       const d = earliestDeadline(pool.queue);
       wake = Math.min(blocked, d ? d.deadline : Infinity);
       break;
@@ -214,7 +230,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
 
   /** The head is blocked until `blocked`: shed what is due, then sleep until the next event. */
   function park(pool: PoolRuntime, now: number, blocked: number): void {
-    if (shedExpired(pool, now, true, reservedShare) > 0) return pump(pool);
+    if (shedExpired(pool, now, true, reservedShare, settings.share) > 0) return pump(pool);
     const d = earliestDeadline(pool.queue);
     pool.wakeAt = Math.min(blocked, d ? d.deadline : Infinity);
     schedule();
@@ -282,7 +298,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     };
     // With shared buckets the mirror lags the fleet: only the store's answer may shed.
     if (!shared && isKnown(pool)) {
-      const eta = startEstimate(pool, item, now, false, reservedShare);
+      const eta = startEstimate(pool, item, now, false, reservedShare, settings.share);
       if (eta > deadlineMs) {
         const ms = Math.ceil(eta);
         const msg = `Pool ${pool.name} cannot start this request within ${deadlineMs} ms; it would fit in ${ms} ms.`;

@@ -1,6 +1,8 @@
 import { initialAdaptState, type AdaptState } from '../core/adapt/learn.js';
 import { levelAt, type BucketState } from '../core/limiter/bucket.js';
 import { policiesFor, type DimensionPolicy, type Limits, type PacingKnobs } from '../core/limiter/policy.js';
+import { reserveShareFor } from '../core/queue/dispatch.js';
+import { createShareTracker, isOverShare, type ShareKnobs, type ShareTracker } from '../core/queue/fair-share.js';
 import { createQueue, queuedCounts, type AdmissionQueue, type QueueItem } from '../core/queue/queue.js';
 import { breakerMode, initialBreaker, type BreakerState } from '../core/retry/breaker.js';
 import { initialBudget, type BudgetPolicy, type BudgetState } from '../core/retry/budget.js';
@@ -24,6 +26,8 @@ export interface PoolRuntime {
   breaker: BreakerState;
   budget: BudgetState;
   queue: AdmissionQueue;
+  /** Recent use per tenant: who is over their weighted share. */
+  shares: ShareTracker;
   waiters: Map<number, Waiter>;
   inFlight: number;
   /** Recent dispatches (time, tokens), to discount what the upstream had not yet seen. */
@@ -56,6 +60,7 @@ export function createPool(
     breaker: initialBreaker(),
     budget: initialBudget(budget, now),
     queue: createQueue(),
+    shares: createShareTracker(now),
     waiters: new Map(),
     inFlight: 0,
     log: { at: [], requests: [], tokens: [], start: 0 },
@@ -92,6 +97,16 @@ export function rebuildPolicies(pool: PoolRuntime, knobs: PacingKnobs): void {
 /** Dispatch is held until this clock ms: our own pause after a 429 or the fleet's. */
 export function pausedUntilOf(pool: PoolRuntime): number {
   return Math.max(pool.adapt.pausedUntil, pool.sharedPause.until);
+}
+
+/** The share of each bucket `item` may not touch: the reserve, for batch and over-share tenants. */
+export function reserveShareOf(
+  pool: PoolRuntime,
+  item: QueueItem,
+  reservedShare: number,
+  knobs: ShareKnobs,
+): number {
+  return reserveShareFor(item.priority, reservedShare, isOverShare(pool.shares, item.tenant, knobs));
 }
 
 /** Limits are known (configured or announced): until then the pool sends one request at a time. */

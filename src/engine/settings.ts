@@ -1,4 +1,5 @@
 import { MINUTE_MS, type PacingKnobs } from '../core/limiter/policy.js';
+import type { ShareKnobs } from '../core/queue/fair-share.js';
 import type { BreakerPolicy } from '../core/retry/breaker.js';
 import type { BudgetPolicy } from '../core/retry/budget.js';
 import type { RetryPolicy } from '../core/retry/decide.js';
@@ -9,6 +10,8 @@ export interface EngineSettings {
   timeScale: number;
   knobs: PacingKnobs;
   reservedShare: number;
+  /** How recent use decides who is over their fair share. */
+  share: ShareKnobs;
   defaultDeadlineMs: number;
   refundUnused: boolean;
   retry: RetryPolicy;
@@ -22,8 +25,9 @@ export function resolveSettings(options: EngineOptions): EngineSettings {
   const timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
   return {
     timeScale,
-    knobs: { headroom: options.headroom ?? 0.02, burstSeconds: options.burstSeconds ?? 2, timeScale },
-    reservedShare: options.reservedInteractiveShare ?? 0.2,
+    knobs: { headroom: options.headroom ?? 0.02, burstSeconds: options.burstSeconds ?? 10, timeScale },
+    reservedShare: options.reservedInteractiveShare ?? 0.5,
+    share: { halfLifeMs: 10_000 / timeScale, slack: 0.25 },
     defaultDeadlineMs: options.defaultDeadlineMs ?? 30_000,
     refundUnused: options.refundUnused ?? true,
     retry: {

@@ -23,9 +23,12 @@ export interface EngineOptions {
   pools?: Record<string, PoolConfig>;
   /** Fraction of each limit kept unused as a safety margin (default 0.02). */
   headroom?: number;
-  /** Longest burst, in seconds of the per-minute rate, a pool may send at once (default 2). */
+  /**
+   * Longest burst, in seconds of the per-minute rate, a pool may send at once (default 10). Requests
+   * are held to the per-second slice rule whatever this says; it bounds token bursts.
+   */
   burstSeconds?: number;
-  /** Share of each pool that only interactive traffic may use (default 0.2). */
+  /** Share of each pool's bucket that batch traffic and over-share tenants may not use (default 0.5). */
   reservedInteractiveShare?: number;
   /** Queue deadline when a request names none (default 30 000 ms). */
   defaultDeadlineMs?: number;

@@ -1,7 +1,8 @@
-import { estimateStartMs, reserveShareFor } from '../core/queue/dispatch.js';
+import { estimateStartMs } from '../core/queue/dispatch.js';
+import type { ShareKnobs } from '../core/queue/fair-share.js';
 import { earliestDeadline, queuedAhead, remove, type QueueItem } from '../core/queue/queue.js';
 import { breakerMode } from '../core/retry/breaker.js';
-import { isKnown, levelsAt, pausedUntilOf, type PoolRuntime, type Waiter } from './pool.js';
+import { isKnown, levelsAt, pausedUntilOf, reserveShareOf, type PoolRuntime, type Waiter } from './pool.js';
 import type { AcquireResult, ShedReason } from './types.js';
 
 /** Queue-side decisions of one pool: resolving waiters, shedding, and the dispatch gate. */
@@ -29,6 +30,7 @@ export function startEstimate(
   now: number,
   queued: boolean,
   reservedShare: number,
+  knobs: ShareKnobs,
 ): number {
   const ahead = queuedAhead(pool.queue, item.priority);
   const aheadTokens =
@@ -39,7 +41,7 @@ export function startEstimate(
     { requests: 1, tokens: item.tokens },
     levelsAt(pool, now),
     pool.policies,
-    reserveShareFor(item.priority, reservedShare),
+    reserveShareOf(pool, item, reservedShare, knobs),
     now,
     pausedUntilOf(pool),
   );
@@ -51,6 +53,7 @@ export function shedExpired(
   now: number,
   inclusive: boolean,
   reservedShare: number,
+  knobs: ShareKnobs,
 ): number {
   let n = 0;
   for (
@@ -63,7 +66,7 @@ export function shedExpired(
       remove(pool.queue, it);
       continue;
     }
-    const eta = startEstimate(pool, it, now, true, reservedShare);
+    const eta = startEstimate(pool, it, now, true, reservedShare, knobs);
     shed(
       pool,
       w,

@@ -58,8 +58,8 @@ export const configSchema = z
     plans: z.record(z.string().min(1), planSchema).default({}),
     tenants: z.record(z.string().min(1), tenantSchema).default({}),
     headroom: fraction.default(0.02),
-    burst_seconds: z.number().positive().default(2),
-    reserved_interactive_share: fraction.default(0.2),
+    burst_seconds: z.number().positive().default(10),
+    reserved_interactive_share: fraction.default(0.5),
     /** Requests a tenant may have waiting for one pool before its further `default` ones queue as batch (0 = off). */
     backlog_demote_after: count.default(4),
     default_deadline_ms: z.number().int().nonnegative().default(30_000),

@@ -9,10 +9,12 @@ import type { AcquireResult, EngineOptions, Lease } from '../../src/engine/types
 import { createFakeTime, flush } from './fake-timers.js';
 
 const POOL = 'p';
+// The mechanics below are written in round numbers: a 2 s burst (2,000 tokens) and a 20 % reserve.
+const KNOBS = { headroom: 0, burstSeconds: 2, reservedInteractiveShare: 0.2 };
 function setup(options: EngineOptions = {}) {
   const time = createFakeTime(1_000_000);
   const engine = createEngine(
-    { pools: { [POOL]: { models: ['m1', 'm1-2024-01-01'], tpm: 60_000 } }, headroom: 0, ...options },
+    { pools: { [POOL]: { models: ['m1', 'm1-2024-01-01'], tpm: 60_000 } }, ...KNOBS, ...options },
     { clock: time.clock, timers: time.timers, rng: createSeededRng(1) },
   );
   return { time, engine };
@@ -150,6 +152,27 @@ describe('engine', () => {
     expect(batch).toBeUndefined();
     await time.advance(1); // 50 + 450 = 500 = reserve + cost
     expect(batch).toMatchObject({ ok: true });
+  });
+
+  it('holds a tenant over its fair share out of the reserve; a tenant within it may use it', async () => {
+    const { time, engine } = setup(); // reserve 20 % of 2000 = 400 tokens, 1 token/ms
+    await engine.acquire(req(100, { tenant: 'quiet' }));
+    await engine.acquire(req(1600, { tenant: 'noisy' })); // noisy: 94 % of recent use; 300 left
+    let noisy: AcquireResult | undefined;
+    void engine.acquire(req(100, { tenant: 'noisy' })).then((r) => (noisy = r));
+    await flush();
+    expect(noisy).toBeUndefined(); // 300 - 100 would dip below the 400 reserve
+    expect(await engine.acquire(req(250, { tenant: 'quiet' }))).toMatchObject({ ok: true, queuedMs: 0 });
+    await time.advance(449);
+    expect(noisy).toBeUndefined();
+    await time.advance(1); // 50 + 450 = 500 = reserve + cost
+    expect(noisy).toMatchObject({ ok: true, queuedMs: 450 });
+  });
+
+  it('a lone tenant is never over its share: it may use the whole bucket', async () => {
+    const { engine } = setup();
+    await engine.acquire(req(1600, { tenant: 'solo' }));
+    expect(await engine.acquire(req(350, { tenant: 'solo' }))).toMatchObject({ ok: true, queuedMs: 0 });
   });
 
   it('cold start: one request at a time until the limits are seen, then learned limits apply', async () => {
@@ -290,7 +313,7 @@ describe('engine', () => {
       },
       clearTimeout: systemTimers.clearTimeout,
     };
-    const engine = createEngine({ pools: { x: { models: ['x'], tpm: 600 } } }, { timers });
+    const engine = createEngine({ pools: { x: { models: ['x'], tpm: 600 } }, ...KNOBS }, { timers });
     await engine.acquire({ pool: 'x', tenant: 't', priority: 'default', tokens: 20 });
     const pending = engine.acquire({
       pool: 'x',
@@ -381,7 +404,7 @@ describe('engine: fairness and stores', () => {
       read: (...a) => later(mem.read(...a) as (BucketState | undefined)[]),
     };
     const engine = createEngine(
-      { pools: { [POOL]: { models: [], tpm: 60_000 } }, headroom: 0 },
+      { pools: { [POOL]: { models: [], tpm: 60_000 } }, ...KNOBS },
       { clock: time.clock, timers: time.timers, store },
     );
     const a = await engine.acquire(req(1500));

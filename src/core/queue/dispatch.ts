@@ -2,9 +2,26 @@ import type { DimensionPolicy } from '../limiter/policy.js';
 import type { Cost } from '../limiter/take-all.js';
 import type { Priority } from './queue.js';
 
-/** Batch may not dip into the share of each bucket kept for interactive traffic. */
-export function reserveShareFor(priority: Priority, reservedInteractiveShare: number): number {
-  return priority === 'batch' ? reservedInteractiveShare : 0;
+/**
+ * Batch, and a tenant over its fair share, may not dip into the share of each bucket kept for
+ * interactive traffic and for tenants within their share.
+ */
+export function reserveShareFor(
+  priority: Priority,
+  reservedInteractiveShare: number,
+  overShare = false,
+): number {
+  return priority === 'batch' || overShare ? reservedInteractiveShare : 0;
+}
+
+/**
+ * A tenant over its fair share queues one class lower (interactive as default, default as batch),
+ * so requests of tenants within their share go ahead of it instead of waiting behind a head that
+ * may not touch the reserve.
+ */
+export function demoteIfOverShare(priority: Priority, overShare: boolean): Priority {
+  if (!overShare) return priority;
+  return priority === 'interactive' ? 'default' : 'batch';
 }
 
 /**

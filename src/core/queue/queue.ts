@@ -117,6 +117,14 @@ export function remove(q: AdmissionQueue, item: QueueItem, served = false): void
   }
 }
 
+/** Moves a waiting item to another class (same id, deadline and arrival); returns the new entry. */
+export function requeue(q: AdmissionQueue, item: QueueItem, priority: Priority): QueueItem {
+  remove(q, item);
+  const moved: QueueItem = { ...item, priority, start: 0, finish: 0, removed: false };
+  enqueue(q, moved);
+  return moved;
+}
+
 export function earliestDeadline(q: AdmissionQueue): QueueItem | undefined {
   return liveTop(q.byDeadline);
 }

@@ -7,6 +7,7 @@ import {
   head,
   queuedAhead,
   remove,
+  requeue,
   type Priority,
   type QueueItem,
 } from '../../../src/core/queue/queue.js';
@@ -84,6 +85,23 @@ describe('admission queue', () => {
       remove(q, it, true);
     }
     expect(next).toContain('late');
+  });
+
+  it('requeue moves an item to another class, keeping its id and deadline, and counts stay right', () => {
+    const q = createQueue();
+    const noisy = item('noisy', { deadline: 500 });
+    const quiet = item('quiet', { tokens: 300 });
+    enqueue(q, noisy);
+    enqueue(q, quiet);
+    expect(head(q)).toBe(noisy); // smaller finish tag
+    const moved = requeue(q, noisy, 'batch');
+    expect(moved).toMatchObject({ id: noisy.id, deadline: 500, priority: 'batch', removed: false });
+    expect(head(q)).toBe(quiet);
+    expect(earliestDeadline(q)).toBe(moved);
+    expect(q.size).toBe(2);
+    expect(queuedAhead(q, 'default')).toEqual({ count: 1, tokens: 300 });
+    remove(q, quiet, true);
+    expect(head(q)).toBe(moved);
   });
 
   it('removal keeps counts right and the deadline index skips removed items', () => {
