@@ -5,8 +5,9 @@ import { silentProgress, type Progress } from './progress.js';
 import { renderReportHtml } from './report-html.js';
 import { reportSchema, type Report, type StrategyReport } from './report-schema.js';
 import { runStrategy } from './runner.js';
-import { loadScenario, type StrategyName } from './scenario.js';
-import { buildPlan } from './workload.js';
+import { compareFairness } from './fairness.js';
+import { loadScenario, type Scenario, type StrategyName } from './scenario.js';
+import { buildPlan, withoutTenants, type PlannedRequest } from './workload.js';
 
 export {
   loadScenario,
@@ -17,7 +18,8 @@ export {
   type StrategyName,
 } from './scenario.js';
 export { reportSchema, type Report, type StrategyReport } from './report-schema.js';
-export { formatTable } from './table.js';
+export { formatFairness, formatTable } from './table.js';
+export { compareFairness, FAIRNESS_GOALS } from './fairness.js';
 export { createProgress } from './progress.js';
 
 export interface BenchOptions {
@@ -42,7 +44,10 @@ export interface BenchResult {
   files: { json: string; html: string };
 }
 
-/** Runs every strategy on the same seeded plan, one after the other, and writes the report. */
+/**
+ * Runs every strategy on the same seeded plan, one after the other, then the paired baseline
+ * (when the scenario has one), and writes the report.
+ */
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const { scenario, file } = loadScenario(o.scenario);
   const durationS = o.durationS ?? scenario.duration_s;
@@ -54,26 +59,23 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const plan = buildPlan(scenario, { durationS, timeScale, seed });
   const strategies = o.compare ?? scenario.strategies;
 
-  const results: StrategyReport[] = [];
-  for (const name of strategies) {
-    const runOpts = {
-      scenario,
-      requests: plan.requests,
-      durationS,
-      timeScale,
-      seed,
-      steady,
-      progress: o.progress ?? silentProgress,
-    };
+  const runOpts = {
+    scenario,
+    durationS,
+    timeScale,
+    seed,
+    steady,
+    progress: o.progress ?? silentProgress,
+    ...(o.target ? { target: o.target, ...(o.targetApiKey ? { targetApiKey: o.targetApiKey } : {}) } : {}),
+  };
+  const runOne = async (
+    name: StrategyName,
+    requests: PlannedRequest[],
+    label?: string,
+  ): Promise<StrategyReport> => {
     try {
-      results.push(
-        await runStrategy(
-          name,
-          o.target
-            ? { ...runOpts, target: o.target, ...(o.targetApiKey ? { targetApiKey: o.targetApiKey } : {}) }
-            : runOpts,
-        ),
-      );
+      const progress = label === undefined ? runOpts.progress : relabel(runOpts.progress, label);
+      return await runStrategy(name, { ...runOpts, requests, progress });
     } catch (err) {
       // One strategy that cannot start (missing module, bad gateway config) must not lose the others.
       const why =
@@ -81,9 +83,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
           ? `${name === 'pacer' ? 'gateway' : 'simulator'} not available in this build`
           : `failed: ${(err as Error).message}`;
       o.onWarning?.(`${name}: ${why}`);
-      results.push(skippedReport(name, why));
+      return skippedReport(name, why);
     }
-  }
+  };
+
+  const results: StrategyReport[] = [];
+  for (const name of strategies) results.push(await runOne(name, plan.requests));
+  const baseline = await runBaseline(scenario, plan.requests, results, runOne, { timeScale, o });
 
   const report: Report = reportSchema.parse({
     version: 1,
@@ -106,6 +112,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       steady_window_s: steady,
     },
     strategies: results,
+    ...(baseline ? { baseline } : {}),
   });
   const dir = path.resolve(o.reportDir ?? path.join('reports', scenario.name));
   await mkdir(dir, { recursive: true });
@@ -113,6 +120,44 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   await writeFile(files.json, JSON.stringify(report, null, 2) + '\n');
   await writeFile(files.html, renderReportHtml(report));
   return { report, files };
+}
+
+/**
+ * The paired baseline: pacer again on the same plan minus the `baseline.without` tenants, on a
+ * fresh simulator, then the fairness comparison. Needs the loaded pacer run and a fresh upstream.
+ */
+async function runBaseline(
+  scenario: Scenario,
+  requests: PlannedRequest[],
+  results: StrategyReport[],
+  runOne: (name: StrategyName, requests: PlannedRequest[], label?: string) => Promise<StrategyReport>,
+  c: { timeScale: number; o: BenchOptions },
+): Promise<Report['baseline']> {
+  const without = scenario.baseline?.without;
+  if (!without) return undefined;
+  const loaded = results.find((r) => r.name === 'pacer');
+  if (!loaded) return undefined;
+  if (c.o.target) {
+    c.o.onWarning?.('baseline: skipped with --target (it needs a fresh simulator)');
+    return undefined;
+  }
+  const kept = withoutTenants(requests, without);
+  const run = await runOne('pacer', kept, 'pacer (baseline)');
+  const fairness =
+    loaded.skipped || run.skipped
+      ? null
+      : compareFairness({
+          loaded,
+          baseline: run,
+          without,
+          tpm: scenario.simulator.tpm,
+          timeScale: c.timeScale,
+        });
+  return { without: [...without], requests: kept.length, run, fairness };
+}
+
+function relabel(p: Progress, strategy: string): Progress {
+  return { update: (s) => p.update({ ...s, strategy }), done: (s) => p.done({ ...s, strategy }) };
 }
 
 function skippedReport(name: string, why: string): StrategyReport {

@@ -1,6 +1,6 @@
 import type { Report, StrategyReport } from './report-schema.js';
 import { escapeXml as esc, lineChart, PALETTE, type Line } from './svg.js';
-import { summaryRows } from './table.js';
+import { fairnessRows, summaryRows } from './table.js';
 
 /** 3-second centered moving average: per-second counts are too spiky to read. */
 function smooth(t: number[], v: number[]): [number, number][] {
@@ -21,6 +21,14 @@ function table(head: string[], rows: string[][]): string {
   const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
   const tr = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
   return `<table><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
+}
+
+function fairnessSection(report: Report): string {
+  const f = fairnessRows(report);
+  if (!f) return '';
+  return `<h2>Fairness vs baseline</h2>
+${table(f.head, f.rows)}
+${f.notes.map((n) => `<p class="meta">${esc(n)}</p>`).join('\n')}`;
 }
 
 function strategySection(s: StrategyReport, report: Report, color: string): string {
@@ -128,6 +136,7 @@ td:first-child,th:first-child{text-align:left}th{background:#f9fafb}
 <h2>Summary</h2>
 ${table(head, rows)}
 <p class="meta">Goodput: admission tokens (prompt chars / 4 + requested output) of successful requests per simulated minute in the steady window, as % of TPM; a strategy that queues can spread the initial full bucket over the window and exceed 100%. Quota used: successful tokens of the whole run / (one full bucket + TPM × simulated minutes run). Up 429s: the simulator's rejected_429 / requests. Latencies are measured from each request's planned arrival (open loop), TTFT to the first content delta of streams.</p>
+${fairnessSection(report)}
 <div class="charts">${charts.join('')}</div>
 ${report.strategies.map((s) => strategySection(s, report, colorOf(s.name))).join('\n')}
 </body></html>

@@ -87,6 +87,46 @@ export const strategyReportSchema = z.object({
   cdf: z.object({ e2e_ms: z.array(z.tuple([num, num])), ttft_ms: z.array(z.tuple([num, num])) }),
 });
 
+/** One figure of a tenant, loaded (noisy tenants present) against the paired baseline run. */
+const pairedSchema = z.object({
+  loaded: maybe,
+  baseline: maybe,
+  /** loaded / baseline (null when either is missing or the baseline is 0). */
+  ratio: maybe,
+  /** The issue's goal checked on the data; null when it does not apply or data is missing. */
+  goal_met: z.boolean().nullable(),
+});
+
+export const fairnessSchema = z.object({
+  strategy: z.string(),
+  /** Tenants removed in the baseline run (the noisy ones). */
+  without: z.array(z.string()),
+  goals: z.object({
+    /** Queue wait: loaded p95 <= max(ratio x baseline, baseline + floor_ms) (the header has 1 ms resolution). */
+    queue_p95_max_ratio: num,
+    queue_floor_ms: num,
+    /** TTFT of interactive tenants: loaded p95 <= (1 + this) x baseline. */
+    ttft_p95_max_increase: num,
+  }),
+  tenants: z.array(
+    z.object({
+      name: z.string(),
+      priority: z.string(),
+      requests: z.number().int(),
+      queue_p95_ms: pairedSchema,
+      ttft_p95_ms: pairedSchema,
+    }),
+  ),
+  /** The removed tenants' successful tokens over what the others left of the run's ceiling. */
+  noisy: z.object({
+    goodput_tokens: num,
+    others_goodput_tokens: num,
+    /** One full bucket + TPM x simulated minutes of the loaded run (the quota-used denominator). */
+    ceiling_tokens: num,
+    share_of_leftover: maybe,
+  }),
+});
+
 export const reportSchema = z.object({
   version: z.literal(1),
   created_at: z.string(),
@@ -109,8 +149,19 @@ export const reportSchema = z.object({
     steady_window_s: z.tuple([num, num]),
   }),
   strategies: z.array(strategyReportSchema),
+  /** Paired baseline (scenario `baseline:`): pacer again on the same plan without some tenants. */
+  baseline: z
+    .object({
+      without: z.array(z.string()),
+      requests: z.number().int(),
+      run: strategyReportSchema,
+      /** Null when the loaded pacer run or the baseline run did not run. */
+      fairness: fairnessSchema.nullable(),
+    })
+    .optional(),
 });
 
 export type Report = z.infer<typeof reportSchema>;
 export type StrategyReport = z.infer<typeof strategyReportSchema>;
 export type SummaryReport = z.infer<typeof summarySchema>;
+export type FairnessReport = z.infer<typeof fairnessSchema>;

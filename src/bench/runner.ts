@@ -40,7 +40,8 @@ export async function runStrategy(name: StrategyName, o: RunOptions): Promise<St
     : await startFreshSimulator(simulatorOptions(o.scenario, o.timeScale, o.seed));
   let gateway: GatewayHandle | null = null;
   try {
-    if (name === 'pacer') gateway = await startGatewayFor(upstream, o.timeScale, o.scenario.tenants, o.scenario.gateway);
+    if (name === 'pacer')
+      gateway = await startGatewayFor(upstream, o.timeScale, o.scenario.tenants, o.scenario.gateway);
     const record = await drive(name, upstream, gateway, o);
     record.stats = await upstream.stats();
     return computeStrategyReport(record, {

@@ -56,38 +56,61 @@ const loadSchema = z
 export const STRATEGY_NAMES = ['naive', 'backoff', 'sdk', 'pacer'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
-export const scenarioSchema = z.strictObject({
-  name: z.string().min(1),
-  description: z.string().default(''),
-  model: z
-    .string()
-    .refine((m) => findModel(m) !== undefined, 'unknown model (see src/core/models.ts)')
-    .default('gpt-4o-mini'),
-  /** Wall-clock seconds of load. */
-  duration_s: z.number().positive().max(3600).default(20),
-  /** Wall-clock seconds excluded from steady-state figures at the start (default: one simulated minute). */
-  warmup_s: z.number().min(0).optional(),
-  /** Longest wait for in-flight requests after the load stops; the rest are cut and counted as errors. */
-  drain_s: z.number().min(0).max(600).default(5),
-  seed: z.number().int().default(1),
-  load: loadSchema,
-  prompt_tokens: sizeMix,
-  output_tokens: sizeMix,
-  stream_fraction: z.number().min(0).max(1).default(0.5),
-  routes: z
-    .strictObject({ chat: z.number().min(0).default(1), responses: z.number().min(0).default(0) })
-    .refine((r) => r.chat + r.responses > 0, 'at least one route needs a positive weight')
-    .default({ chat: 1, responses: 0 }),
-  tenants: z
-    .array(tenantSchema)
-    .min(1)
-    .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, 'tenant names must be unique')
-    .default([{ name: 'default', share: 1, weight: 1, priority: 'default' }]),
-  simulator: simulatorSchema.default(simulatorSchema.parse({})),
-  /** Gateway config for the pacer strategy (pacer.yaml keys, e.g. burst_seconds); checked by the gateway. */
-  gateway: z.record(z.string(), z.unknown()).default({}),
-  strategies: z.array(z.enum(STRATEGY_NAMES)).min(1).default(['naive', 'backoff', 'sdk', 'pacer']),
-});
+export const scenarioSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    description: z.string().default(''),
+    model: z
+      .string()
+      .refine((m) => findModel(m) !== undefined, 'unknown model (see src/core/models.ts)')
+      .default('gpt-4o-mini'),
+    /** Wall-clock seconds of load. */
+    duration_s: z.number().positive().max(3600).default(20),
+    /** Wall-clock seconds excluded from steady-state figures at the start (default: one simulated minute). */
+    warmup_s: z.number().min(0).optional(),
+    /** Longest wait for in-flight requests after the load stops; the rest are cut and counted as errors. */
+    drain_s: z.number().min(0).max(600).default(5),
+    seed: z.number().int().default(1),
+    load: loadSchema,
+    prompt_tokens: sizeMix,
+    output_tokens: sizeMix,
+    stream_fraction: z.number().min(0).max(1).default(0.5),
+    routes: z
+      .strictObject({ chat: z.number().min(0).default(1), responses: z.number().min(0).default(0) })
+      .refine((r) => r.chat + r.responses > 0, 'at least one route needs a positive weight')
+      .default({ chat: 1, responses: 0 }),
+    tenants: z
+      .array(tenantSchema)
+      .min(1)
+      .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, 'tenant names must be unique')
+      .default([{ name: 'default', share: 1, weight: 1, priority: 'default' }]),
+    simulator: simulatorSchema.default(simulatorSchema.parse({})),
+    /** Gateway config for the pacer strategy (pacer.yaml keys, e.g. burst_seconds); checked by the gateway. */
+    gateway: z.record(z.string(), z.unknown()).default({}),
+    strategies: z.array(z.enum(STRATEGY_NAMES)).min(1).default(['naive', 'backoff', 'sdk', 'pacer']),
+    /** Runs pacer again on the same plan without these tenants' requests, and compares (fairness). */
+    baseline: z
+      .strictObject({ without: z.array(z.string().min(1)).min(1, 'name at least one tenant') })
+      .optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (!s.baseline) return;
+    const names = new Set(s.tenants.map((t) => t.name));
+    s.baseline.without.forEach((name, i) => {
+      if (!names.has(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['baseline', 'without', i],
+          message: `unknown tenant "${name}"`,
+        });
+    });
+    if (s.tenants.every((t) => s.baseline?.without.includes(t.name)))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseline', 'without'],
+        message: 'must leave at least one tenant',
+      });
+  });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type TenantSpec = z.infer<typeof tenantSchema>;

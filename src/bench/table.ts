@@ -43,7 +43,7 @@ export function summaryRows(report: Report): { head: string[]; rows: string[][] 
   return { head, rows };
 }
 
-/** The compact comparison printed at the end of `pacer bench`. */
+/** The compact comparison printed at the end of `pacer bench` (with the fairness section, if any). */
 export function formatTable(report: Report): string {
   const { head, rows } = summaryRows(report);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -51,5 +51,66 @@ export function formatTable(report: Report): string {
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   const sc = report.scenario;
   const title = `scenario ${sc.name}: ${sc.planned_requests} requests over ${sc.duration_s}s at ${sc.rate_per_s.toFixed(1)}/s, time scale ${sc.time_scale}, ceiling ${sc.tpm} TPM; goodput = steady-state successful tokens / TPM; quota used = successful tokens / (full bucket + TPM x minutes run)`;
-  return [title, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const main = [title, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const fairness = formatFairness(report);
+  return fairness === '' ? main : `${main}\n\n${fairness}`;
+}
+
+const ms = (v: number | null): string =>
+  v === null ? '-' : v < 10 ? v.toFixed(1) : Math.round(v).toString();
+const ratio = (v: number | null): string => (v === null ? '-' : `${v.toFixed(2)}x`);
+const verdict = (v: boolean | null): string => (v === null ? '' : v ? 'pass' : 'FAIL');
+
+/** Rows of the "fairness vs baseline" comparison, shared by stdout and HTML. */
+export function fairnessRows(report: Report): { head: string[]; rows: string[][]; notes: string[] } | null {
+  const f = report.baseline?.fairness;
+  if (!f) return null;
+  const g = f.goals;
+  const head = [
+    'tenant',
+    'priority',
+    'queue p95 ms loaded/base',
+    'ratio',
+    `<= ${g.queue_p95_max_ratio}x`,
+    'ttft p95 ms loaded/base',
+    'ratio',
+    `<= +${Math.round(g.ttft_p95_max_increase * 100)}% (interactive)`,
+  ];
+  const rows = f.tenants.map((t) => [
+    t.name,
+    t.priority,
+    `${ms(t.queue_p95_ms.loaded)}/${ms(t.queue_p95_ms.baseline)}`,
+    ratio(t.queue_p95_ms.ratio),
+    verdict(t.queue_p95_ms.goal_met),
+    `${ms(t.ttft_p95_ms.loaded)}/${ms(t.ttft_p95_ms.baseline)}`,
+    ratio(t.ttft_p95_ms.ratio),
+    verdict(t.ttft_p95_ms.goal_met),
+  ]);
+  const n = f.noisy;
+  const share = n.share_of_leftover === null ? '-' : pct(n.share_of_leftover * 100);
+  const notes = [
+    `${f.strategy} with [${f.without.join(', ')}] (loaded) against the same plan without them (baseline, ${report.baseline?.requests ?? 0} requests, same ids, same simulator latency draws).`,
+    `[${f.without.join(', ')}] got ${share} of the capacity the others left: ${Math.round(n.goodput_tokens)} successful tokens of ${Math.round(n.ceiling_tokens - n.others_goodput_tokens)} (ceiling ${Math.round(n.ceiling_tokens)} = full bucket + TPM x minutes run, minus others' ${Math.round(n.others_goodput_tokens)}).`,
+    `Queue wait is x-pacer-queue-ms (whole ms): pass if loaded <= max(${g.queue_p95_max_ratio} x baseline, baseline + ${g.queue_floor_ms} ms). TTFT goal applies to interactive tenants: loaded <= ${(1 + g.ttft_p95_max_increase).toFixed(2)} x baseline.`,
+  ];
+  return { head, rows, notes };
+}
+
+/** The "fairness vs baseline" section printed after the summary (empty without a baseline). */
+export function formatFairness(report: Report): string {
+  const t = fairnessRows(report);
+  if (!t) {
+    const b = report.baseline;
+    return b ? `fairness vs baseline: not computed (${b.run.skipped ?? 'loaded pacer run skipped'})` : '';
+  }
+  const widths = t.head.map((h, i) => Math.max(h.length, ...t.rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  return [
+    'fairness vs baseline',
+    line(t.head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...t.rows.map(line),
+    ...t.notes,
+  ].join('\n');
 }

@@ -98,6 +98,24 @@ export function buildPlan(
   return { requests, ratePerS, meanCharge, ceilingTokensPerS };
 }
 
+/** The id every strategy sends as x-client-request-id: the planned index, stable across paired runs. */
+export function benchRequestId(r: PlannedRequest): string {
+  return `bench-${r.i}`;
+}
+
+/**
+ * The plan with the named tenants' requests removed. Tenants are drawn per request from one
+ * arrival stream, so the others' requests stay exactly as planned: same index, time, size,
+ * route and stream flag (and so the same x-client-request-id).
+ */
+export function withoutTenants(
+  requests: readonly PlannedRequest[],
+  tenants: readonly string[],
+): PlannedRequest[] {
+  const drop = new Set(tenants);
+  return requests.filter((r) => !drop.has(r.tenant));
+}
+
 /** The request body as the real API takes it (the same for every strategy). */
 export function requestBody(r: PlannedRequest): Record<string, unknown> {
   if (r.route === 'chat') {

@@ -1,4 +1,6 @@
-import type { Rng } from '../core/clock.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { forkRng, type Rng } from '../core/clock.js';
+import type { SimContext } from './context.js';
 import { lognormal } from './text/generator.js';
 
 export interface LatencyPlan {
@@ -25,4 +27,20 @@ export function planLatency(
   if (a < 0.03 && ttft > 0) ttft *= Math.min(20, Math.pow(1 - b, -1 / 1.5));
   const rate = tokensPerS > 0 && Number.isFinite(tokensPerS) ? lognormal(rng, tokensPerS, 0.2) : Infinity;
   return { ttftMs: ttft / timeScale, msPerToken: rate === Infinity ? 0 : 1000 / rate / timeScale };
+}
+
+/** Longest x-client-request-id taken as a key; printable ASCII only, anything else is ignored. */
+const MAX_CLIENT_ID = 512;
+const PRINTABLE = /^[\x20-\x7e]+$/;
+
+/**
+ * The rng for one request's latency plan. With an `x-client-request-id`, a stream forked from
+ * (seed, id): the same request gets the same TTFT and rate whatever else the simulator serves,
+ * which is what paired bench runs compare. Without one, the shared sequential stream, as before.
+ */
+export function latencyRngFor(ctx: SimContext, headers: IncomingHttpHeaders): Rng {
+  const id = headers['x-client-request-id'];
+  if (typeof id === 'string' && id.length <= MAX_CLIENT_ID && PRINTABLE.test(id))
+    return forkRng(ctx.options.seed, `latency:${id}`);
+  return ctx.rng('latency');
 }

@@ -2,7 +2,7 @@ import { Agent, request } from 'undici';
 import { SseDecoder } from '../../core/openai/sse.js';
 import { kindOfStatus, type Attempt } from '../outcome.js';
 import { createStreamTap, readUsage } from '../stream-tap.js';
-import { requestBody, type PlannedRequest } from '../workload.js';
+import { benchRequestId, requestBody, type PlannedRequest } from '../workload.js';
 import type { StrategyDeps } from './types.js';
 
 /** One HTTP attempt plus what a retry loop needs to decide. */
@@ -46,7 +46,7 @@ export function createRawClient(deps: StrategyDeps): RawClient {
     try {
       res = await request(base + PATHS[r.route], {
         method: 'POST',
-        headers,
+        headers: { ...headers, 'x-client-request-id': benchRequestId(r) },
         body: JSON.stringify(requestBody(r)),
         dispatcher: agent,
         signal,

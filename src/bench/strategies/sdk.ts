@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { kindOfStatus, type Attempt } from '../outcome.js';
 import { createStreamTap, readUsage } from '../stream-tap.js';
-import { requestBody, type PlannedRequest } from '../workload.js';
+import { benchRequestId, requestBody, type PlannedRequest } from '../workload.js';
 import type { Strategy, StrategyDeps } from './types.js';
 
 type Headers = Record<string, string>;
@@ -11,7 +11,11 @@ export interface SdkStrategyOptions {
   headersFor?: (r: PlannedRequest) => Headers;
 }
 
-const BENCH_ID = 'x-bench-request';
+/**
+ * The planned request's id (`bench-<i>`), sent as OpenAI's x-client-request-id: the simulator keys
+ * the request's latency on it (paired runs see the same draws), and retries of one call share it.
+ */
+const BENCH_ID = 'x-client-request-id';
 
 /**
  * The official SDK with its defaults (maxRetries 2, its own backoff, retry-after honoured).
@@ -34,7 +38,7 @@ export function createSdkStrategy(deps: StrategyDeps, opts: SdkStrategyOptions =
   const client = new OpenAI({ baseURL: deps.baseUrl, apiKey: deps.apiKey, fetch: watchingFetch });
 
   async function send(r: PlannedRequest, ctx: { signal: AbortSignal }): Promise<Attempt> {
-    const id = String(r.i);
+    const id = benchRequestId(r);
     const headers: Headers = { [BENCH_ID]: id, ...opts.headersFor?.(r) };
     const out: Attempt = {
       ok: false,

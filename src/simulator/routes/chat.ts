@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../context.js';
 import { planCompletion, type Completion } from '../generation.js';
-import { planLatency } from '../latency.js';
+import { latencyRngFor, planLatency } from '../latency.js';
 import { acceptRequest, recordUsage, respondLater, streamFrames } from '../pipeline.js';
 import { parseChatRequest } from './chat-request.js';
 import { buildChatStream, FINGERPRINT } from './chat-stream.js';
@@ -42,7 +42,7 @@ export async function handleChatCompletions(
   const usage = chatUsage(cr.promptTokens, completionTokens, reasoningTokens);
   recordUsage(ctx, cr.model, cr.cost, cr.promptTokens, completionTokens);
   const latency = planLatency(
-    ctx.rng('latency'),
+    latencyRngFor(ctx, req.headers),
     ctx.options.ttftMs,
     ctx.options.tokensPerS,
     ctx.options.timeScale,

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../context.js';
 import { planCompletion } from '../generation.js';
 import { readBody } from '../http.js';
-import { planLatency } from '../latency.js';
+import { latencyRngFor, planLatency } from '../latency.js';
 import { acceptRequest, recordUsage, respondLater, streamFrames } from '../pipeline.js';
 import { InvalidRequest, parseBody } from '../validate.js';
 import { responseObject, type ResponseIds } from './responses-object.js';
@@ -39,7 +39,7 @@ export async function handleResponses(
   );
   recordUsage(ctx, r.model, r.cost, r.promptTokens, c.outputTokens + c.reasoningTokens);
   const latency = planLatency(
-    ctx.rng('latency'),
+    latencyRngFor(ctx, req.headers),
     ctx.options.ttftMs,
     ctx.options.tokensPerS,
     ctx.options.timeScale,
