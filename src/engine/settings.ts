@@ -25,9 +25,9 @@ export function resolveSettings(options: EngineOptions): EngineSettings {
   const timeScale = options.timeScale && options.timeScale > 0 ? options.timeScale : 1;
   return {
     timeScale,
-    knobs: { headroom: options.headroom ?? 0.02, burstSeconds: options.burstSeconds ?? 10, timeScale },
+    knobs: { headroom: options.headroom ?? 0.02, burstSeconds: options.burstSeconds ?? 20, timeScale },
     reservedShare: options.reservedInteractiveShare ?? 0.5,
-    share: { halfLifeMs: 10_000 / timeScale, slack: 0.25 },
+    share: { halfLifeMs: 60_000 / timeScale, slack: 0.25 },
     defaultDeadlineMs: options.defaultDeadlineMs ?? 30_000,
     refundUnused: options.refundUnused ?? true,
     retry: {

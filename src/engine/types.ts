@@ -24,7 +24,7 @@ export interface EngineOptions {
   /** Fraction of each limit kept unused as a safety margin (default 0.02). */
   headroom?: number;
   /**
-   * Longest burst, in seconds of the per-minute rate, a pool may send at once (default 10). Requests
+   * Longest burst, in seconds of the per-minute rate, a pool may send at once (default 20). Requests
    * are held to the per-second slice rule whatever this says; it bounds token bursts.
    */
   burstSeconds?: number;

@@ -58,7 +58,7 @@ export const configSchema = z
     plans: z.record(z.string().min(1), planSchema).default({}),
     tenants: z.record(z.string().min(1), tenantSchema).default({}),
     headroom: fraction.default(0.02),
-    burst_seconds: z.number().positive().default(10),
+    burst_seconds: z.number().positive().default(20),
     reserved_interactive_share: fraction.default(0.5),
     /** Requests a tenant may have waiting for one pool before its further `default` ones queue as batch (0 = off). */
     backlog_demote_after: count.default(4),
