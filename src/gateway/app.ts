@@ -12,7 +12,7 @@ import { createAuth } from './auth.js';
 import type { KeyLookup } from './auth.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
-import { closeEngineStore, createPacingEngine } from './engine.js';
+import { closeEngineStore, createPacingEngine, sharedStoreOf } from './engine.js';
 import { createCors, newRequestId, sendError } from './http.js';
 import { createInferenceRoute, logInternal } from './routes/inference.js';
 import type { RouteHandler } from './routes/inference.js';
@@ -25,7 +25,7 @@ import { createUpstream } from './upstream/client.js';
 import { createAdminRoute } from './routes/admin.js';
 import {
   createKeyStoreLookup,
-  createMemoryBudgets,
+  createGatewayBudgets,
   createTenancy,
   isLedgerOff,
   openGatewayLedger,
@@ -43,7 +43,7 @@ export interface GatewayDeps {
   keyLookup?: KeyLookup;
   /** Usage ledger (startGateway opens the configured one); closed with the gateway. */
   ledger?: Ledger;
-  /** Per-tenant budgets (default: in memory, this instance only). */
+  /** Per-tenant budgets (default: shared through the engine's Redis store with redis_url, else memory). */
   budgets?: BudgetStore;
 }
 
@@ -73,7 +73,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const engine = deps.engine ?? createPacingEngine(config, { clock, rng });
   const keyStore = deps.keyLookup ? undefined : createKeyStoreLookup(config);
   const keyLookup = deps.keyLookup ?? keyStore?.lookup;
-  const budgets = deps.budgets ?? createMemoryBudgets();
+  const budgets = deps.budgets ?? createGatewayBudgets(sharedStoreOf(engine), clock);
   const log = deps.log ?? ((line: string) => void process.stdout.write(line + '\n'));
   const opened =
     deps.ledger || isLedgerOff(config.ledger)

@@ -54,6 +54,11 @@ export async function closeEngineStore(engine: PacingEngine): Promise<void> {
   await closers.get(engine)?.();
 }
 
+/** The engine's shared store (Redis with its degraded mode), for the tenant budgets; none for memory. */
+export function sharedStoreOf(engine: PacingEngine): DegradableQuotaStore | undefined {
+  return stores.get(engine);
+}
+
 export function storeInfoOf(engine: PacingEngine): StoreInfo {
   const s = stores.get(engine);
   if (!s) return { kind: 'memory', status: { state: 'ok' }, instances: 1, instanceId: null };

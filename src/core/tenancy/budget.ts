@@ -58,9 +58,48 @@ function msToNextMonth(now: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - now;
 }
 
-export function minutePolicy(limit: number, burst = 1): BucketPolicy {
+/**
+ * The minute bucket of a limit. `share` < 1 scales the burst and the refill (not the limit, so no
+ * cost turns "too large"): an instance that lost the shared store paces on its 1/N of the fleet's.
+ */
+export function minutePolicy(limit: number, burst = 1, share = 1): BucketPolicy {
   const rate = limit / MINUTE;
-  return { limit, capacity: Math.max(1, limit * Math.min(1, Math.max(burst, 0))), rate };
+  const capacity = Math.max(1, limit * Math.min(1, Math.max(burst, 0)));
+  return share === 1 ? { limit, capacity, rate } : { limit, capacity: capacity * share, rate: rate * share };
+}
+
+export type BudgetRefusal = Exclude<BudgetDecision, { ok: true }>['dimension'];
+
+/** The refusal's message, shared by the pure step and the Redis port so both say the same. */
+export function refusalMessage(
+  dimension: BudgetRefusal,
+  plan: TenantPlan,
+  tokens: number,
+  dayTokens: number,
+  tooLarge = false,
+): string {
+  switch (dimension) {
+    case 'usd_per_month':
+      return `Monthly budget of $${plan.usdPerMonth} is spent`;
+    case 'usd_per_day':
+      return `Daily budget of $${plan.usdPerDay} is spent`;
+    case 'requests_per_day':
+      return `Daily budget of ${plan.requestsPerDay} requests is spent`;
+    case 'tokens_per_day':
+      return `Daily budget of ${plan.tokensPerDay} tokens would be exceeded (used ${Math.ceil(dayTokens)}, requested ${tokens})`;
+    default: {
+      const limit = dimension === 'requests' ? plan.rpm : plan.tpm;
+      const cost = dimension === 'requests' ? 1 : tokens;
+      return tooLarge
+        ? `Request of ${cost} ${dimension} is larger than the per-minute budget of ${limit}`
+        : `Per-minute budget of ${limit} ${dimension} is spent (requested ${cost})`;
+    }
+  }
+}
+
+/** Ms to the next UTC midnight and the next UTC first of the month (quota retry-after). */
+export function msToNextPeriod(dimension: BudgetRefusal, now: number): number {
+  return dimension === 'usd_per_month' ? msToNextMonth(now) : msToNextDay(now);
 }
 
 export function emptyBudget(now: number): BudgetState {
@@ -89,31 +128,17 @@ export function chargeBudget(
   now: number,
   tokens: number,
   plan: TenantPlan,
+  share = 1,
 ): BudgetDecision {
   const state = rollover(prev ?? emptyBudget(now), now);
   if (plan.usdPerMonth !== undefined && state.monthUsd >= plan.usdPerMonth)
-    return quota(
-      state,
-      'usd_per_month',
-      msToNextMonth(now),
-      `Monthly budget of $${plan.usdPerMonth} is spent`,
-    );
+    return refuseQuota(state, 'usd_per_month', now, plan, tokens);
   if (plan.usdPerDay !== undefined && state.dayUsd >= plan.usdPerDay)
-    return quota(state, 'usd_per_day', msToNextDay(now), `Daily budget of $${plan.usdPerDay} is spent`);
+    return refuseQuota(state, 'usd_per_day', now, plan, tokens);
   if (plan.requestsPerDay !== undefined && state.dayRequests + 1 > plan.requestsPerDay)
-    return quota(
-      state,
-      'requests_per_day',
-      msToNextDay(now),
-      `Daily budget of ${plan.requestsPerDay} requests is spent`,
-    );
+    return refuseQuota(state, 'requests_per_day', now, plan, tokens);
   if (plan.tokensPerDay !== undefined && state.dayTokens + tokens > plan.tokensPerDay)
-    return quota(
-      state,
-      'tokens_per_day',
-      msToNextDay(now),
-      `Daily budget of ${plan.tokensPerDay} tokens would be exceeded (used ${Math.ceil(state.dayTokens)}, requested ${tokens})`,
-    );
+    return refuseQuota(state, 'tokens_per_day', now, plan, tokens);
 
   const next: BudgetState = { ...state };
   for (const [dim, limit, cost] of [
@@ -121,7 +146,7 @@ export function chargeBudget(
     ['tokens', plan.tpm, tokens],
   ] as const) {
     if (limit === undefined) continue;
-    const policy = minutePolicy(limit, plan.burst);
+    const policy = minutePolicy(limit, plan.burst, share);
     const key = dim === 'requests' ? 'rpm' : 'tpm';
     const bucket = state[key];
     const level = bucket ? levelAt(bucket, now, policy) : policy.capacity;
@@ -133,7 +158,7 @@ export function chargeBudget(
         retryAfterMs: Infinity,
         limit,
         state,
-        message: `Request of ${cost} ${dim} is larger than the per-minute budget of ${limit}`,
+        message: refusalMessage(dim, plan, tokens, state.dayTokens, true),
       };
     const need = Math.min(cost, policy.capacity);
     if (level < need) {
@@ -145,7 +170,7 @@ export function chargeBudget(
         retryAfterMs: wait,
         limit,
         state,
-        message: `Per-minute budget of ${limit} ${dim} is spent (requested ${cost})`,
+        message: refusalMessage(dim, plan, tokens, state.dayTokens),
       };
     }
     next[key] = { level: level - cost, at: now };
@@ -162,6 +187,7 @@ export function settleBudget(
   deltaTokens: number,
   usd: number,
   plan: TenantPlan,
+  share = 1,
 ): BudgetState {
   const state = rollover(prev ?? emptyBudget(now), now);
   const next: BudgetState = {
@@ -171,7 +197,7 @@ export function settleBudget(
     monthUsd: state.monthUsd + usd,
   };
   if (plan.tpm !== undefined && state.tpm) {
-    const policy = minutePolicy(plan.tpm, plan.burst);
+    const policy = minutePolicy(plan.tpm, plan.burst, share);
     const level = levelAt(state.tpm, now, policy) - deltaTokens;
     next.tpm = { level: Math.min(policy.capacity, level), at: now };
   }
@@ -179,10 +205,10 @@ export function settleBudget(
 }
 
 /** The tenant's own view for x-ratelimit-* headers. */
-export function budgetView(state: BudgetState | undefined, now: number, plan: TenantPlan) {
+export function budgetView(state: BudgetState | undefined, now: number, plan: TenantPlan, share = 1) {
   const view = (limit: number | undefined, bucket: BucketState | undefined) => {
     if (limit === undefined) return undefined;
-    const policy = minutePolicy(limit, plan.burst);
+    const policy = minutePolicy(limit, plan.burst, share);
     const level = bucket ? levelAt(bucket, now, policy) : policy.capacity;
     const remaining = Math.max(0, Math.floor(level));
     return { limit, remaining, resetMs: Math.max(0, (policy.capacity - level) / policy.rate) };
@@ -190,11 +216,19 @@ export function budgetView(state: BudgetState | undefined, now: number, plan: Te
   return { requests: view(plan.rpm, state?.rpm), tokens: view(plan.tpm, state?.tpm) };
 }
 
-function quota(
+function refuseQuota(
   state: BudgetState,
   dimension: Extract<BudgetDecision, { kind: 'quota' }>['dimension'],
-  retryAfterMs: number,
-  message: string,
+  now: number,
+  plan: TenantPlan,
+  tokens: number,
 ): BudgetDecision {
-  return { ok: false, kind: 'quota', dimension, retryAfterMs, message, state };
+  return {
+    ok: false,
+    kind: 'quota',
+    dimension,
+    retryAfterMs: msToNextPeriod(dimension, now),
+    message: refusalMessage(dimension, plan, tokens, state.dayTokens),
+    state,
+  };
 }

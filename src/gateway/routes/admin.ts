@@ -39,14 +39,18 @@ export function createAdminRoute(ctx: GatewayContext): RouteHandler {
         requestId,
       );
     }
-    sendJson(res, 200, buildState(ctx, plans), { 'cache-control': 'no-store', 'x-request-id': requestId });
+    sendJson(res, 200, await buildState(ctx, plans), {
+      'cache-control': 'no-store',
+      'x-request-id': requestId,
+    });
   };
 }
 
-function buildState(ctx: GatewayContext, plans: ReturnType<typeof resolvePlans>) {
+async function buildState(ctx: GatewayContext, plans: ReturnType<typeof resolvePlans>) {
   const now = ctx.clock.now();
   const pools = ctx.engine.snapshot();
-  const states = ctx.tenancy.budgets.states(now);
+  // The shared store reads each tenant it knows of (configured ones too) from Redis.
+  const states = await ctx.tenancy.budgets.states(now, Object.keys(ctx.config.tenants));
   const names = new Set([...Object.keys(ctx.config.tenants), ...states.keys()]);
   const tenants = [...names].sort().map((name) => {
     const t = ctx.config.tenants[name];

@@ -86,7 +86,8 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       checkSize(info, est.input, parsed.requestedOutput, est.total, config.max_request_tokens);
       // Plan checks and the tenant's budget come before the shared queue: a refused request
       // never takes a place in it.
-      s.charged = ctx.tenancy.admit(principal, parsed.model, est.input, est.total, clock.now());
+      const charged = ctx.tenancy.admit(principal, parsed.model, est.input, est.total, clock.now());
+      s.charged = typeof charged === 'number' ? charged : await charged;
       pool = engine.poolFor(parsed.model);
       s.priority = priorityOf(req) ?? principal.plan?.priority ?? 'default';
       const deadlineMs = deadlineOf(req) ?? config.default_deadline_ms;

@@ -1,6 +1,7 @@
 /**
  * Per-tenant budgets behind a small port: the memory store keeps one BudgetState per tenant in
- * this process; a shared (Redis) store can implement the same interface later.
+ * this process and answers synchronously; the shared store (./shared-budgets.ts, Redis) answers
+ * with Promises. Callers test with isPromise so the memory path costs no microtask.
  */
 import {
   budgetView,
@@ -12,20 +13,28 @@ import {
   settleBudget,
 } from '../../core/tenancy/index.js';
 import type { BudgetDecision, BudgetState, TenantPlan } from '../../core/tenancy/index.js';
+import type { Clock } from '../../core/clock.js';
+import type { MaybePromise } from '../../engine/store.js';
+import type { TenantBudgetStore } from '../../store/quota/index.js';
+import { createSharedBudgets } from './shared-budgets.js';
 
 export type BudgetView = ReturnType<typeof budgetView>;
 
 export interface BudgetStore {
-  readonly kind: 'memory';
+  readonly kind: 'memory' | 'redis';
   /** Admits `tokens` (the estimate) for one request or says which budget stops it. */
-  charge(tenant: string, plan: TenantPlan, tokens: number, now: number): BudgetDecision;
-  /** Real usage is known: correct the tokens by `deltaTokens` and add the dollars. */
-  settle(tenant: string, plan: TenantPlan, deltaTokens: number, usd: number, now: number): void;
+  charge(tenant: string, plan: TenantPlan, tokens: number, now: number): MaybePromise<BudgetDecision>;
+  /** Real usage is known: correct the tokens by `deltaTokens` and add the dollars. Never rejects. */
+  settle(tenant: string, plan: TenantPlan, deltaTokens: number, usd: number, now: number): MaybePromise<void>;
+  /** The minute budgets for x-ratelimit-* (shared store: as of its last answer, refilled to `now`). */
   view(tenant: string, plan: TenantPlan, now: number): BudgetView;
-  /** Dollars already spent today / this month (from the ledger at start), so a restart keeps them. */
-  seedSpend(tenant: string, dayUsd: number, monthUsd: number, now: number): void;
-  /** The current state of every tenant seen so far (rolled over to `now`). */
-  states(now: number): Map<string, BudgetState>;
+  /**
+   * Dollars already spent today / this month (from the ledger at start), so a restart keeps them.
+   * The shared store applies them only while it holds no current month for the tenant.
+   */
+  seedSpend(tenant: string, dayUsd: number, monthUsd: number, now: number): MaybePromise<void>;
+  /** The current state of every tenant seen so far and of `tenants` (rolled over to `now`). */
+  states(now: number, tenants?: Iterable<string>): MaybePromise<Map<string, BudgetState>>;
 }
 
 export function createMemoryBudgets(): BudgetStore {
@@ -58,6 +67,11 @@ export function createMemoryBudgets(): BudgetStore {
       return out;
     },
   };
+}
+
+/** The gateway's budgets: shared through the fleet's store when there is one (redis_url), else memory. */
+export function createGatewayBudgets(shared: TenantBudgetStore | undefined, clock: Clock): BudgetStore {
+  return shared ? createSharedBudgets(shared, clock) : createMemoryBudgets();
 }
 
 /** Start of the UTC day and month containing `now` (for ledger spend queries). */

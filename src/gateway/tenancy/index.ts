@@ -1,4 +1,5 @@
-export { createMemoryBudgets, periodStarts } from './budgets.js';
+export { createGatewayBudgets, createMemoryBudgets, periodStarts } from './budgets.js';
+export { createSharedBudgets } from './shared-budgets.js';
 export type { BudgetStore, BudgetView } from './budgets.js';
 export { createTenancy } from './admit.js';
 export type { Tenancy } from './admit.js';

@@ -13,7 +13,7 @@ export async function seedSpendFromLedger(
   await Promise.all(
     [...new Set(tenants)].map(async (t) => {
       const [d, m] = await Promise.all([ledger.tenantSpend(t, day), ledger.tenantSpend(t, month)]);
-      if (d > 0 || m > 0) budgets.seedSpend(t, d, m, now);
+      if (d > 0 || m > 0) await budgets.seedSpend(t, d, m, now);
     }),
   );
 }

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { BucketPolicy, DimensionPolicy } from '../../core/limiter/index.js';
 import { systemClock } from '../../platform/system.js';
+import { emptyBudget, type BudgetState } from '../../core/tenancy/index.js';
+import type { TenantBudgetStore } from './budget-types.js';
 import { startHeartbeat, type Heartbeat } from './heartbeat.js';
 import { createMemoryQuotaStore, type MemoryQuotaStore } from './memory.js';
 import type { BucketChange, InstanceRegistry, QuotaStore, StoreStatus } from './types.js';
 
 export interface DegradableQuotaStoreOptions {
   /** The shared store (Redis). */
-  primary: QuotaStore;
+  primary: QuotaStore & TenantBudgetStore;
   /** Where instances register (usually the same Redis store); without it N stays `defaultInstances`. */
   registry?: InstanceRegistry;
   /** This instance's id in the registry (default: a random UUID). */
@@ -24,7 +26,7 @@ export interface DegradableQuotaStoreOptions {
   onStatus?: (status: StoreStatus) => void;
 }
 
-export interface DegradableQuotaStore extends QuotaStore {
+export interface DegradableQuotaStore extends QuotaStore, TenantBudgetStore {
   status(): StoreStatus;
   /** N: live instances last seen in the registry (or the default). */
   instances(): number;
@@ -54,10 +56,19 @@ export function createDegradableQuotaStore(options: DegradableQuotaStoreOptions)
     status = next;
     options.onStatus?.(next);
   };
+  // Each tenant's last budget answer from the primary: a degraded spell starts from its
+  // day/month counters instead of from zero.
+  const lastBudgets = new Map<string, BudgetState>();
   const markOk = (): void => {
     if (status.state === 'ok') return;
+    const spell = local;
     local = undefined;
     setStatus({ state: 'ok' });
+    // Budget usage counted locally goes back to the fleet's counters (best effort).
+    if (spell)
+      for (const [tenant, u] of spell.budgetUsage())
+        if (u.dayRequests !== 0 || u.dayTokens !== 0 || u.dayUsd !== 0 || u.monthUsd !== 0)
+          primary.mergeBudget(tenant, u).catch(() => undefined);
   };
   const markDegraded = (err: unknown): void => {
     lastProbe = clock.now();
@@ -97,6 +108,17 @@ export function createDegradableQuotaStore(options: DegradableQuotaStoreOptions)
       policy: shareOf(c.policy, n),
       amount: scaleAmount ? c.amount / n : c.amount,
     }));
+
+  const rememberBudget = <T extends { state: BudgetState | undefined }>(tenant: string, r: T): T => {
+    if (r.state) lastBudgets.set(tenant, r.state);
+    return r;
+  };
+  // Minute budgets on a 1/N share, like the pool buckets; calendar counters from the last answer.
+  const localBudgets = (s: MemoryQuotaStore, tenant: string): MemoryQuotaStore => {
+    const known = lastBudgets.get(tenant);
+    if (known) s.primeBudget(tenant, known);
+    return s;
+  };
 
   let heartbeat: Heartbeat | undefined;
   if (options.registry) {
@@ -172,6 +194,36 @@ export function createDegradableQuotaStore(options: DegradableQuotaStoreOptions)
       call(
         () => primary.get(key),
         (s) => s.get(key),
+      ),
+    chargeBudget: (tenant, plan, tokens) =>
+      call(
+        async () => rememberBudget(tenant, await primary.chargeBudget(tenant, plan, tokens)),
+        (s) => localBudgets(s, tenant).chargeBudget(tenant, plan, tokens, 1 / n),
+      ),
+    settleBudget: (tenant, plan, deltaTokens, usd) =>
+      call(
+        async () => rememberBudget(tenant, await primary.settleBudget(tenant, plan, deltaTokens, usd)),
+        (s) => localBudgets(s, tenant).settleBudget(tenant, plan, deltaTokens, usd, 1 / n),
+      ),
+    readBudget: (tenant) =>
+      call(
+        () => primary.readBudget(tenant),
+        async (s) => ({ ...(await localBudgets(s, tenant).readBudget(tenant)), share: 1 / n }),
+      ),
+    // Unreachable at start: the ledger's dollars start the local counters as known history (a
+    // baseline, so they are not merged into the shared ones on recovery).
+    seedBudget: (tenant, dayUsd, monthUsd) =>
+      call(
+        () => primary.seedBudget(tenant, dayUsd, monthUsd),
+        async (s) => {
+          s.primeBudget(tenant, { ...emptyBudget(clock.now()), dayUsd, monthUsd });
+          return false;
+        },
+      ),
+    mergeBudget: (tenant, usage) =>
+      call(
+        () => primary.mergeBudget(tenant, usage),
+        (s) => s.mergeBudget(tenant, usage),
       ),
     async close() {
       await heartbeat?.stop();

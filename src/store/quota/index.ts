@@ -6,3 +6,6 @@ export * from './degraded.js';
 export * from './heartbeat.js';
 export * from './engine-port.js';
 export * from './shared.js';
+export * from './budget-types.js';
+export * from './budget-memory.js';
+export * from './budget-redis.js';

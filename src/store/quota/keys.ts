@@ -11,6 +11,8 @@ export interface QuotaKeys {
   counter(key: string): string;
   record(key: string): string;
   instances(): string;
+  /** One hash per tenant: its minute buckets and day/month counters. */
+  tenant(name: string): string;
 }
 
 /** Braces inside a name would move the hash tag; they are replaced. */
@@ -27,5 +29,6 @@ export function createQuotaKeys(prefix = 'pacer'): QuotaKeys {
     counter: (key) => `{${prefix}:budget:${clean(key)}}`,
     record: (key) => `{${prefix}:idem:${clean(key)}}`,
     instances: () => `{${prefix}:instances}`,
+    tenant: (name) => `{${prefix}:tenant:${clean(name)}}`,
   };
 }

@@ -8,6 +8,7 @@ import {
   type Dimension,
   type Limits,
 } from '../../core/limiter/index.js';
+import { createMemoryBudgetSteps, type MemoryBudgets } from './budget-memory.js';
 import { createQuotaKeys } from './keys.js';
 import type { InstanceRegistry, QuotaStore } from './types.js';
 
@@ -16,7 +17,7 @@ export interface MemoryQuotaStoreOptions {
   clock: Clock;
 }
 
-export interface MemoryQuotaStore extends QuotaStore, InstanceRegistry {
+export interface MemoryQuotaStore extends QuotaStore, InstanceRegistry, MemoryBudgets {
   /** Sets one bucket directly (tests seed states; nothing else should need it). */
   load(pool: string, dim: Dimension, state: BucketState): void;
 }
@@ -41,6 +42,7 @@ export function createMemoryQuotaStore(options: MemoryQuotaStoreOptions): Memory
   const instances = new Map<string, number>();
 
   return {
+    ...createMemoryBudgetSteps(clock),
     load(pool, dim, state) {
       buckets.set(keys.bucket(pool, dim), { ...state });
     },

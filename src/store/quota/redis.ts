@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import { DIMENSIONS, type Dimension, type Limits } from '../../core/limiter/index.js';
+import { createRedisBudgets } from './budget-redis.js';
+import type { TenantBudgetStore } from './budget-types.js';
 import { createQuotaKeys } from './keys.js';
 import { defineQuotaScripts } from './scripts.js';
 import type { InstanceRegistry, QuotaStore } from './types.js';
@@ -39,7 +41,7 @@ const dimAt = (policies: readonly { dim: Dimension }[], i: number): Dimension | 
  * Pacing state shared by a fleet: every read-modify-write is one Lua script (./lua, one per file)
  * run atomically on Redis server time; keys are hash-tagged per pool for Redis Cluster.
  */
-export interface RedisQuotaStore extends QuotaStore, InstanceRegistry {
+export interface RedisQuotaStore extends QuotaStore, InstanceRegistry, TenantBudgetStore {
   readonly client: Redis;
   /** Resolves true once connected (calls fail fast before that), false after `timeoutMs`. */
   ready(timeoutMs?: number): Promise<boolean>;
@@ -53,6 +55,7 @@ export function createRedisQuotaStore(options: RedisQuotaStoreOptions): RedisQuo
   const learnedTtlMs = options.learnedTtlMs ?? 86_400_000;
 
   return {
+    ...createRedisBudgets(run, keys),
     client: redis,
     ready(timeoutMs = 5000) {
       if (redis.status === 'ready') return Promise.resolve(true);

@@ -2,7 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 
-/** The Lua scripts, one file each in ./lua, read once. Works from src/ (tests) and dist/ (built). */
+/**
+ * The Lua scripts, one file each in ./lua, read once. The budget-* steps share budget-lib.lua
+ * (state, calendar, bucket maths), prepended here because Redis scripts cannot import. Works from src/ (tests) and dist/
+ * (built).
+ */
 export const QUOTA_SCRIPTS = [
   'take-all',
   'adjust',
@@ -12,6 +16,12 @@ export const QUOTA_SCRIPTS = [
   'learn',
   'incr-within',
   'heartbeat',
+  'budget-charge',
+  'budget-settle',
+  'budget-read',
+  'budget-seed',
+  'budget-merge',
+  'budget-dates',
 ] as const;
 export type QuotaScript = (typeof QUOTA_SCRIPTS)[number];
 
@@ -27,7 +37,11 @@ function luaDir(): string {
 export function readQuotaScripts(): Record<QuotaScript, string> {
   const dir = luaDir();
   const out = {} as Record<QuotaScript, string>;
-  for (const name of QUOTA_SCRIPTS) out[name] = readFileSync(`${dir}${name}.lua`, 'utf8');
+  const budgetLib = readFileSync(`${dir}budget-lib.lua`, 'utf8');
+  for (const name of QUOTA_SCRIPTS) {
+    const body = readFileSync(`${dir}${name}.lua`, 'utf8');
+    out[name] = name.startsWith('budget-') ? `${budgetLib}\n${body}` : body;
+  }
   return out;
 }
 
