@@ -1,4 +1,8 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { RunningSimulator, SimStats, SimulatorOptions } from '../simulator/types.js';
+import type { ChildMessage, ChildStart, GatewayChildOptions, ParentMessage } from './child-host.js';
 import type { Scenario, TenantSpec } from './scenario.js';
 
 /** Where a strategy's traffic goes, and how to read the upstream's counters afterwards. */
@@ -61,8 +65,19 @@ export function simulatorOptions(s: Scenario, timeScale: number, seed: number): 
   return o;
 }
 
+/**
+ * The simulator and the gateway each run in their own process (child-host.js), as in production:
+ * sharing the load generator's event loop inflated TTFT tails and queue waits. That needs the
+ * compiled host next to this module, i.e. running from dist/. From src/ (a bare `npx vitest`)
+ * there is no child-host.js here, and forking dist/'s could run stale code, so both roles then
+ * run in-process as before.
+ */
+const CHILD_HOST = fileURLToPath(new URL('./child-host.js', import.meta.url));
+const useChildren = (): boolean => existsSync(CHILD_HOST);
+
 /** A fresh simulator on port 0, so every strategy starts with full buckets and zeroed stats. */
 export async function startFreshSimulator(options: SimulatorOptions): Promise<Upstream> {
+  if (useChildren()) return startSimulatorChild(CHILD_HOST, options);
   // Imported at run time: the bench compiles and its unit tests run without the simulator.
   const mod = (await import('../simulator/index.js' as string)) as SimulatorModule;
   const sim = await mod.startSimulator(options);
@@ -123,7 +138,6 @@ export async function startGatewayFor(
   tenants: readonly TenantSpec[],
   overrides: Record<string, unknown> = {},
 ): Promise<GatewayHandle> {
-  const mod = (await import('../gateway/index.js' as string)) as GatewayModule;
   const config = {
     ...overrides,
     // Bench traffic must not land in the operator's usage ledger.
@@ -132,7 +146,7 @@ export async function startGatewayFor(
       tenants.map((t) => [t.name, { weight: t.weight, keys: [tenantKey(t.name)] }]),
     ),
   };
-  return mod.startGateway({
+  const options: GatewayChildOptions = {
     port: 0,
     host: '127.0.0.1',
     upstreamBaseUrl: upstream.url,
@@ -140,6 +154,108 @@ export async function startGatewayFor(
     timeScale,
     config,
     env: {},
-    log: () => undefined,
+  };
+  if (useChildren()) return startGatewayChild(CHILD_HOST, options);
+  const mod = (await import('../gateway/index.js' as string)) as GatewayModule;
+  return mod.startGateway({ ...options, log: () => undefined });
+}
+
+// ---- child processes -----------------------------------------------------------------------
+
+/** The simulator in a child process started from `hostFile` (exported for tests). */
+export async function startSimulatorChild(hostFile: string, options: SimulatorOptions): Promise<Upstream> {
+  const child = await startChild(hostFile, { type: 'start', role: 'sim', options });
+  return {
+    url: child.url,
+    apiKey: BENCH_UPSTREAM_KEY,
+    stats: () => child.stats(),
+    close: () => child.close(),
+  };
+}
+
+/** The gateway in a child process started from `hostFile` (exported for tests). */
+export async function startGatewayChild(
+  hostFile: string,
+  options: GatewayChildOptions,
+): Promise<GatewayHandle> {
+  const child = await startChild(hostFile, { type: 'start', role: 'gateway', options });
+  return { url: child.url, close: () => child.close() };
+}
+
+interface ChildRole {
+  url: string;
+  stats(): Promise<SimStats | null>;
+  close(): Promise<void>;
+}
+
+// Children die with the bench however it ends (they also exit on their own when IPC drops).
+const LIVE = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const c of LIVE) c.kill('SIGKILL');
+    });
+  }
+  LIVE.add(child);
+  child.once('exit', () => LIVE.delete(child));
+}
+
+/** How long a child gets to close its server before it is killed. */
+const CLOSE_GRACE_MS = 5000;
+
+function startChild(hostFile: string, start: ChildStart): Promise<ChildRole> {
+  // stdout ignored (the bench's table owns it), stderr shared so crashes are visible.
+  const child = fork(hostFile, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  track(child);
+  const waiting = new Map<number, (s: SimStats | null) => void>();
+  let nextId = 0;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A dead child answers every outstanding stats request with "no stats".
+  void exited.then(() => {
+    for (const w of waiting.values()) w(null);
+    waiting.clear();
+  });
+  const post = (msg: ParentMessage): boolean => {
+    if (!child.connected) return false;
+    child.send(msg);
+    return true;
+  };
+  const role: ChildRole = {
+    url: '',
+    stats: () =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        waiting.set(id, resolve);
+        if (!post({ type: 'stats', id })) {
+          waiting.delete(id);
+          resolve(null);
+        }
+      }),
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      post({ type: 'close' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  return new Promise((resolve, reject) => {
+    child.on('message', (raw: unknown) => {
+      const msg = raw as ChildMessage;
+      if (msg.type === 'ready') resolve({ ...role, url: msg.url });
+      else if (msg.type === 'error') reject(new Error(msg.message));
+      else if (msg.type === 'stats') {
+        waiting.get(msg.id)?.(msg.stats);
+        waiting.delete(msg.id);
+      }
+    });
+    // Kept for the child's life: an unheard 'error' (a failed send) would crash the bench.
+    child.on('error', reject);
+    void exited.then(() =>
+      reject(new Error(`bench ${start.role} child exited with ${child.exitCode ?? child.signalCode}`)),
+    );
+    post(start);
   });
 }
