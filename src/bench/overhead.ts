@@ -3,17 +3,22 @@
  * (ttft 0, huge limits, own child process) and through the gateway (another child process),
  * and through Portkey's open-source gateway when `npm install --prefix benchmarks` was run.
  * Fixed rates (open loop) and saturation (closed loop), non-streaming and streaming (TTFB).
- * Reports added p50/p99, throughput at saturation, gateway CPU per request and peak RSS.
+ * Reports added p50/p99, throughput at saturation, gateway CPU per request, peak RSS and the
+ * proxy's event-loop delay. Each measured phase is preceded by an unmeasured warm-up of the same
+ * shape on the same client pool, so every target is measured warm (JIT, keep-alive connections
+ * both sides) as a long-running proxy is: a cold phase measured connection set-up and compiling.
  *
- *   node dist/bench/overhead.js [--duration S] [--rates 500,2000] [--concurrency N] [--json FILE]
+ *   node dist/bench/overhead.js [--duration S] [--warmup S] [--rates 500,2000] [--concurrency N] [--json FILE]
  */
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -21,11 +26,12 @@ const PORTKEY = fileURLToPath(
   new URL('../../benchmarks/node_modules/@portkey-ai/gateway/build/start-server.js', import.meta.url),
 );
 const KEY = 'sk-bench-upstream';
+const ELD_RESOLUTION_MS = 10;
 
 interface ChildInfo {
   url: string;
 }
-type Usage = { cpuMicros: number; maxRssKb: number };
+type Usage = { cpuMicros: number; maxRssKb: number; eldP99Ms: number; eldMaxMs: number };
 
 // ---- child roles ---------------------------------------------------------------------------
 
@@ -54,20 +60,35 @@ async function runChild(role: string, arg: string | undefined): Promise<void> {
       host: '127.0.0.1',
       upstreamBaseUrl: arg as string,
       upstreamApiKey: KEY,
-      env: { PACER_LOG_REQUESTS: 'false' },
+      // PACER_* from the bench's environment pass through (e.g. PACER_LEDGER=off to compare).
+      env: { PACER_LOG_REQUESTS: 'false', ...pacerEnv() },
     });
     url = gw.url;
   }
+  // Event-loop delay since the last reading: a stall in the proxy shows here, not in the client.
+  // Sampled every 10 ms (each sample measures its own lateness exactly): a 1 ms timer costs CPU.
+  const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
+  eld.enable();
   process.on('message', (msg: unknown) => {
     if (msg === 'usage') {
       const u = process.cpuUsage();
       process.send?.({
         cpuMicros: u.user + u.system,
         maxRssKb: process.resourceUsage().maxRSS,
+        // A sample is the whole interval (10 ms + lateness): the lateness is what is reported.
+        eldP99Ms: Math.max(0, eld.percentile(99) / 1e6 - ELD_RESOLUTION_MS),
+        eldMaxMs: Math.max(0, eld.max / 1e6 - ELD_RESOLUTION_MS),
       } satisfies Usage);
+      eld.reset();
     }
   });
   process.send?.({ url } satisfies ChildInfo);
+}
+
+function pacerEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (k.startsWith('PACER_') && v !== undefined) out[k] = v;
+  return out;
 }
 
 /** The floor: node:http + undici piping bytes with no logic at all (what any Node proxy pays). */
@@ -172,6 +193,9 @@ interface PhaseResult {
   p99: number;
   cpuMsPerReq: number | null;
   maxRssMb: number | null;
+  /** The proxy's event-loop delay over the phase (p99, max), ms. */
+  eldP99: number | null;
+  eldMax: number | null;
 }
 
 function bodyOf(stream: boolean): string {
@@ -208,14 +232,32 @@ async function once(
   }
 }
 
+interface Load {
+  rate?: number;
+  concurrency?: number;
+}
+
+/** The same load for `warmSeconds` unmeasured, then measured for `seconds`, on one client pool. */
 async function runPhase(
   t: Target,
+  pool: Pool,
   stream: boolean,
-  load: { rate?: number; concurrency?: number },
+  load: Load,
+  seconds: number,
+  warmSeconds: number,
+): Promise<PhaseResult> {
+  if (warmSeconds > 0) await drive(t, pool, stream, load, warmSeconds);
+  return drive(t, pool, stream, load, seconds);
+}
+
+async function drive(
+  t: Target,
+  pool: Pool,
+  stream: boolean,
+  load: Load,
   seconds: number,
 ): Promise<PhaseResult> {
   const url = new URL(t.url);
-  const pool = new Pool(url.origin, { connections: 512, pipelining: 1 });
   const path = `${url.pathname}/chat/completions`;
   const headers = { 'content-type': 'application/json', ...t.headers };
   const body = bodyOf(stream);
@@ -258,7 +300,6 @@ async function runPhase(
   await Promise.all(inflight);
   const elapsed = (performance.now() - started) / 1000;
   const after = t.child ? await usageOf(t.child) : null;
-  await pool.close();
   lat.sort((a, b) => a - b);
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
   return {
@@ -273,6 +314,8 @@ async function runPhase(
     p99: q(0.99),
     cpuMsPerReq: before && after && sent > 0 ? (after.cpuMicros - before.cpuMicros) / 1000 / sent : null,
     maxRssMb: after ? after.maxRssKb / 1024 : null,
+    eldP99: after ? after.eldP99Ms : null,
+    eldMax: after ? after.eldMaxMs : null,
   };
 }
 
@@ -284,7 +327,7 @@ function fmt(n: number | null, digits = 2): string {
 
 function report(results: PhaseResult[]): string {
   const rows = [
-    'target   mode    load                 sent    ok  err      rps   p50 ms   p99 ms  +p50 ms  +p99 ms  cpu ms/req  rss MB',
+    'target   mode    load                 sent    ok  err      rps   p50 ms   p99 ms  +p50 ms  +p99 ms  cpu ms/req  rss MB  eld p99/max ms',
   ];
   for (const r of results) {
     const direct = results.find((d) => d.target === 'direct' && d.mode === r.mode && d.load === r.load);
@@ -305,6 +348,7 @@ function report(results: PhaseResult[]): string {
         add(r.p99, direct?.p99).padStart(8),
         fmt(r.cpuMsPerReq, 3).padStart(11),
         fmt(r.maxRssMb, 0).padStart(7),
+        r.eldP99 === null ? '      -' : `${fmt(r.eldP99, 1)}/${fmt(r.eldMax, 0)}`.padStart(14),
       ].join(' '),
     );
   }
@@ -317,6 +361,7 @@ async function main(): Promise<void> {
       role: { type: 'string' },
       arg: { type: 'string' },
       duration: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '1' },
       rates: { type: 'string', default: '500,2000' },
       concurrency: { type: 'string', default: '64' },
       json: { type: 'string' },
@@ -328,7 +373,14 @@ async function main(): Promise<void> {
     process.on('disconnect', () => process.exit(0));
     return runChild(values.role, values.arg);
   }
+  // The gateway child gets a fresh ledger and an empty key store: a ledger that grows with every
+  // run (it was the checkout's .pacer/) or a developer's keys (no demo key) must not change it.
+  const scratch = mkdtempSync(join(tmpdir(), 'pacer-overhead-'));
+  process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+  process.env['PACER_LEDGER'] ??= `sqlite:${join(scratch, 'ledger.sqlite')}`;
+  process.env['PACER_KEYS_DB'] ??= join(scratch, 'keys.sqlite');
   const seconds = Number(values.duration);
+  const warmSeconds = Number(values.warmup);
   const rates = values.rates.split(',').map(Number);
   const concurrency = Number(values.concurrency);
   const sim = await forkRole('sim');
@@ -358,12 +410,20 @@ async function main(): Promise<void> {
     }
   }
   const results: PhaseResult[] = [];
+  // One keep-alive client pool per target for the whole run, as a long-lived client has.
+  const pools = new Map(
+    targets.map((t) => [t, new Pool(new URL(t.url).origin, { connections: 512, pipelining: 1 })]),
+  );
   try {
-    for (const t of targets) await runPhase(t, false, { concurrency: 8 }, 0.5); // warm-up
+    // Compile the hot paths of every process before anything is measured.
+    for (const t of targets) {
+      for (const stream of [false, true])
+        await drive(t, pools.get(t)!, stream, { concurrency: 16 }, Math.max(0.5, warmSeconds));
+    }
     for (const stream of [false, true]) {
       for (const load of [...rates.map((rate) => ({ rate })), { concurrency }]) {
         for (const t of targets) {
-          const r = await runPhase(t, stream, load, seconds);
+          const r = await runPhase(t, pools.get(t)!, stream, load, seconds, warmSeconds);
           results.push(r);
           process.stderr.write(
             `${r.target} ${r.mode} ${r.load}: ${fmt(r.rps, 0)} req/s p50 ${fmt(r.p50)} ms p99 ${fmt(r.p99)} ms\n`,
@@ -375,14 +435,18 @@ async function main(): Promise<void> {
     console.log(report(results));
     if (portkeyNote) console.log(portkeyNote);
     console.log(
-      '+p50/+p99: added over direct; cpu ms/req: proxy process CPU (user+system) per request sent. bare = node:http + undici pipe, no logic (the floor).',
+      "+p50/+p99: added over direct; cpu ms/req: proxy process CPU (user+system) per request sent; eld: the proxy's event-loop delay. bare = node:http + undici pipe, no logic (the floor).",
+    );
+    console.log(
+      `each phase: ${warmSeconds} s warm-up (same load, same client pool, not measured), then ${seconds} s measured.`,
     );
     if (values.json)
       writeFileSync(
         values.json,
-        JSON.stringify({ seconds, rates, concurrency, results, portkeyNote }, null, 2),
+        JSON.stringify({ seconds, warmSeconds, rates, concurrency, results, portkeyNote }, null, 2),
       );
   } finally {
+    await Promise.all([...pools.values()].map((p) => p.close().catch(() => undefined)));
     for (const c of children) c.kill();
   }
 }

@@ -15,6 +15,7 @@ import type { GatewayContext } from '../context.js';
 import { estimateRequest } from '../estimate.js';
 import { readBody, sendError } from '../http.js';
 import { poolRateHeaders } from '../rate-headers.js';
+import { AbortLatch } from '../upstream/abort-latch.js';
 import { passHeaders } from '../upstream/client.js';
 import { forward, shedError } from '../upstream/forward.js';
 import { relay } from '../upstream/relay.js';
@@ -67,7 +68,7 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       firstByteAt: null,
       costUsd: null,
     };
-    const ac = new AbortController();
+    const ac = new AbortLatch();
     res.on('close', () => {
       if (!res.writableFinished) ac.abort();
     });
@@ -200,21 +201,30 @@ function record(
   const now = clock.now();
   const model = modelLabel(s.model);
   let pricingVersion = '';
-  metrics.requests.inc({ route, model, tenant: s.tenant, status: String(s.status) });
+  const { tenant } = s;
+  const status = String(s.status);
+  // Cells: one map lookup per series instead of prom-client's label hashing per inc().
+  const { cells } = metrics;
+  cells.requests
+    .cell(`${route}\0${model}\0${tenant}\0${status}`, () => ({ route, model, tenant, status }))
+    .add(1);
   metrics.duration.observe({ route, model }, (now - startedAt) / 1000);
   if (s.firstByteAt !== null) metrics.ttft.observe({ route, model }, (s.firstByteAt - startedAt) / 1000);
   s.costUsd = null;
   if (s.usage) {
-    metrics.tokens.inc({ model, tenant: s.tenant, kind: 'input' }, s.usage.input - s.usage.cached);
-    metrics.tokens.inc({ model, tenant: s.tenant, kind: 'cached' }, s.usage.cached);
-    metrics.tokens.inc({ model, tenant: s.tenant, kind: 'output' }, s.usage.output);
+    const mt = `${model}\0${tenant}`;
+    cells.tokens
+      .cell(`${mt}\0i`, () => ({ model, tenant, kind: 'input' }))
+      .add(s.usage.input - s.usage.cached);
+    cells.tokens.cell(`${mt}\0c`, () => ({ model, tenant, kind: 'cached' })).add(s.usage.cached);
+    cells.tokens.cell(`${mt}\0o`, () => ({ model, tenant, kind: 'output' })).add(s.usage.output);
     const cost = costOf({
       model: s.model,
       inputTokens: s.usage.input,
       cachedTokens: s.usage.cached,
       outputTokens: s.usage.output,
     });
-    if (cost.known) metrics.costUsd.inc({ model, tenant: s.tenant }, cost.usd);
+    if (cost.known) cells.costUsd.cell(mt, () => ({ model, tenant })).add(cost.usd);
     s.costUsd = cost.known ? cost.usd : null;
     pricingVersion = cost.pricingVersion;
   }

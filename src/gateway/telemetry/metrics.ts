@@ -1,6 +1,8 @@
 /** Prometheus metrics with the exact names and labels of SPEC.md "Metrics", one registry per gateway. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PacingEngine } from '../../engine/types.js';
+import { createCounterCells } from './counter-cells.js';
+import type { CounterCell, CounterCells } from './counter-cells.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const QUEUE_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -20,7 +22,15 @@ export interface GatewayMetrics {
   breakerState: Gauge<'pool'>;
   realtimeSessions: Gauge<'state'>;
   clientSecretsMinted: Counter;
+  /** Hot-path adds to requests/tokens/cost without per-call label hashing (see counter-cells). */
+  cells: {
+    requests: CounterCells<'route' | 'model' | 'tenant' | 'status'>;
+    tokens: CounterCells<'model' | 'tenant' | 'kind'>;
+    costUsd: CounterCells<'model' | 'tenant'>;
+  };
 }
+
+export type { CounterCell };
 
 /** `engine` is read at scrape time for the bucket and breaker gauges. */
 export function createMetrics(
@@ -30,13 +40,22 @@ export function createMetrics(
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'pacer_' });
   const registers = [registry];
+  const cells: GatewayMetrics['cells'] = {
+    requests: createCounterCells(),
+    tokens: createCounterCells(),
+    costUsd: createCounterCells(),
+  };
   const m: GatewayMetrics = {
     registry,
+    cells,
     requests: new Counter({
       name: 'pacer_requests_total',
       help: 'Requests answered by the gateway',
       labelNames: ['route', 'model', 'tenant', 'status'],
       registers,
+      collect() {
+        cells.requests.flush(this);
+      },
     }),
     upstream429: new Counter({
       name: 'pacer_upstream_429_total',
@@ -76,12 +95,18 @@ export function createMetrics(
       help: 'Tokens used, from upstream usage',
       labelNames: ['model', 'tenant', 'kind'],
       registers,
+      collect() {
+        cells.tokens.flush(this);
+      },
     }),
     costUsd: new Counter({
       name: 'pacer_cost_usd_total',
       help: 'Cost in USD of the tokens used',
       labelNames: ['model', 'tenant'],
       registers,
+      collect() {
+        cells.costUsd.flush(this);
+      },
     }),
     bucketAvailable: new Gauge({
       name: 'pacer_bucket_available',

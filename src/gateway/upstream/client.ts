@@ -117,8 +117,19 @@ export function passHeaders(
   return out;
 }
 
-/** Lower-case header map with single string values, as the engine's observe() wants. */
+/**
+ * Lower-case header map with single string values, as the engine's observe() wants. Most answers
+ * have no repeated header: the map is then passed as it is (read only), not copied.
+ */
 export function flatHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  let flat = true;
+  for (const name in headers) {
+    if (Array.isArray(headers[name])) {
+      flat = false;
+      break;
+    }
+  }
+  if (flat) return headers as Record<string, string | undefined>;
   const out: Record<string, string | undefined> = {};
   for (const name in headers) {
     const v = headers[name];
