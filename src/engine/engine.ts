@@ -1,7 +1,7 @@
 import type { Clock, Rng } from '../core/clock.js';
 import type { Cost, TakeAllResult } from '../core/limiter/take-all.js';
 import { findModel, poolOf } from '../core/models.js';
-import { demoteIfOverShare } from '../core/queue/dispatch.js';
+import { demoteIfOverShare, reserveShareFor } from '../core/queue/dispatch.js';
 import { isOverShare, recordUse } from '../core/queue/fair-share.js';
 import { earliestDeadline, enqueue, head, remove, requeue, type QueueItem } from '../core/queue/queue.js';
 import { breakerAdmit, breakerMode } from '../core/retry/breaker.js';
@@ -31,6 +31,7 @@ import type {
   AcquireRequest,
   AcquireResult,
   EngineOptions,
+  Lease,
   PacingEngine,
   PoolSnapshot,
   RetryContext,
@@ -119,24 +120,48 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     } else pool.mirror = r;
   }
 
-  function dispatch(pool: PoolRuntime, w: Waiter, now: number): void {
+  /** The units are taken: count the dispatch and hand out its lease. */
+  function grant(pool: PoolRuntime, tenant: string, weight: number, tokens: number, now: number): Lease {
     const adm = breakerAdmit(pool.breaker, now);
     pool.breaker = adm.state;
     const probe = adm.state.probeInFlight && breakerMode(adm.state, now) === 'half_open';
     pool.inFlight++;
     pool.budget = depositRequest(pool.budget, now, settings.budget);
-    recordDispatch(pool, now, w.item.tokens, settings.logKeepMs);
-    recordUse(pool.shares, w.item.tenant, w.item.weight, w.item.tokens, now, settings.share);
-    settleWaiter(
-      pool,
-      w,
-      {
-        ok: true,
-        lease: createLease(pool, w.item.tokens, probe, leaseHooks),
-        queuedMs: now - w.item.enqueuedAt,
-      },
-      true,
-    );
+    recordDispatch(pool, now, tokens, settings.logKeepMs);
+    recordUse(pool.shares, tenant, weight, tokens, now, settings.share);
+    return createLease(pool, tokens, probe, leaseHooks);
+  }
+
+  function dispatch(pool: PoolRuntime, w: Waiter, now: number): void {
+    const { tenant, weight, tokens, enqueuedAt } = w.item;
+    const lease = grant(pool, tenant, weight, tokens, now);
+    settleWaiter(pool, w, { ok: true, lease, queuedMs: now - enqueuedAt }, true);
+  }
+
+  /**
+   * Nothing queued and a synchronous store: try the buckets at once, with no waiter, queue entry
+   * or abort listener (the common case below saturation). Null: go through the queue.
+   */
+  function admitDirectly(
+    pool: PoolRuntime,
+    req: AcquireRequest,
+    tokens: number,
+    weight: number,
+    now: number,
+  ): AcquireResult | null {
+    if (!store.synchronous || shared || pool.queue.size > 0 || pool.pumping || gate(pool, now) !== 0)
+      return null;
+    const overShare = isOverShare(pool.shares, req.tenant, settings.share);
+    const r = store.take(
+      pool.name,
+      now,
+      { requests: 1, tokens },
+      pool.policies,
+      reserveShareFor(req.priority, reservedShare, overShare),
+    ) as TakeAllResult;
+    pool.mirror = r.states;
+    if (!r.allowed) return null;
+    return { ok: true, lease: grant(pool, req.tenant, weight, tokens, now), queuedMs: 0 };
   }
 
   /**
@@ -282,8 +307,10 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     const tokens = Number.isFinite(req.tokens) ? Math.max(0, Math.ceil(req.tokens)) : 0;
     const early = refuseEarly(req, pool, tokens, now);
     if (early) return Promise.resolve(early);
-    const deadlineMs = Math.max(0, req.deadlineMs ?? settings.defaultDeadlineMs);
     const weight = req.weight !== undefined && req.weight > 0 ? req.weight : 1;
+    const direct = admitDirectly(pool, req, tokens, weight, now);
+    if (direct) return Promise.resolve(direct);
+    const deadlineMs = Math.max(0, req.deadlineMs ?? settings.defaultDeadlineMs);
     const item: QueueItem = {
       id: nextId++,
       tenant: req.tenant,

@@ -21,6 +21,7 @@ export function createMemoryStore(): QuotaStore {
     return states;
   };
   return {
+    synchronous: true,
     read,
     take(key, now, cost: Cost, policies, reserveShare): TakeAllResult {
       const r = takeAll(read(key, policies), now, cost, policies, reserveShare);

@@ -11,6 +11,11 @@ export type MaybePromise<T> = T | Promise<T>;
  * `policies`, so the engine can keep a local mirror for snapshots and estimates.
  */
 export interface QuotaStore {
+  /**
+   * Every call answers synchronously (the memory store): the engine may then admit a request
+   * straight from acquire() when nothing is queued, with no waiter or queue entry.
+   */
+  readonly synchronous?: boolean;
   /** All-or-nothing take across the pool's buckets (takeAll). */
   take(
     key: string,

@@ -26,9 +26,9 @@ export function createBacklog(threshold: number): Backlog {
     },
     leave(pool, tenant) {
       const key = keyOf(pool, tenant);
-      const n = (waiting.get(key) ?? 1) - 1;
-      if (n <= 0) waiting.delete(key);
-      else waiting.set(key, n);
+      // Kept at 0 rather than deleted: a busy tenant would otherwise re-insert its key per request
+      // (the map is bounded by configured tenants x pools).
+      waiting.set(key, Math.max(0, (waiting.get(key) ?? 1) - 1));
     },
   };
 }
