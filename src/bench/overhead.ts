@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { parseHistogram, quantileBetween, type Buckets } from './prom-histogram.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const PORTKEY = fileURLToPath(
@@ -196,6 +197,22 @@ interface PhaseResult {
   /** The proxy's event-loop delay over the phase (p99, max), ms. */
   eldP99: number | null;
   eldMax: number | null;
+  /** Pacer only: its own processing time per request (pacer_gateway_processing_seconds), ms. */
+  procP50: number | null;
+  procP99: number | null;
+}
+
+const PROCESSING = 'pacer_gateway_processing_seconds';
+
+/** Pacer's processing-time histogram, or null for targets that do not export it. */
+async function scrapeProcessing(t: Target): Promise<Buckets | null> {
+  if (t.name !== 'pacer') return null;
+  try {
+    const res = await fetch(`${new URL(t.url).origin}/metrics`);
+    return parseHistogram(await res.text(), PROCESSING);
+  } catch {
+    return null;
+  }
 }
 
 function bodyOf(stream: boolean): string {
@@ -269,6 +286,7 @@ async function drive(
     else lat.push(ms);
   };
   const before = t.child ? await usageOf(t.child) : null;
+  const procBefore = await scrapeProcessing(t);
   const started = performance.now();
   const end = started + seconds * 1000;
   const inflight = new Set<Promise<void>>();
@@ -300,6 +318,11 @@ async function drive(
   await Promise.all(inflight);
   const elapsed = (performance.now() - started) / 1000;
   const after = t.child ? await usageOf(t.child) : null;
+  const procAfter = procBefore ? await scrapeProcessing(t) : null;
+  const proc = (q: number): number | null => {
+    const s = procBefore && procAfter ? quantileBetween(procBefore, procAfter, q) : null;
+    return s === null ? null : s * 1000;
+  };
   lat.sort((a, b) => a - b);
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? NaN;
   return {
@@ -316,6 +339,8 @@ async function drive(
     maxRssMb: after ? after.maxRssKb / 1024 : null,
     eldP99: after ? after.eldP99Ms : null,
     eldMax: after ? after.eldMaxMs : null,
+    procP50: proc(0.5),
+    procP99: proc(0.99),
   };
 }
 
@@ -327,7 +352,7 @@ function fmt(n: number | null, digits = 2): string {
 
 function report(results: PhaseResult[]): string {
   const rows = [
-    'target   mode    load                 sent    ok  err      rps   p50 ms   p99 ms  +p50 ms  +p99 ms  cpu ms/req  rss MB  eld p99/max ms',
+    'target   mode    load                 sent    ok  err      rps   p50 ms   p99 ms  +p50 ms  +p99 ms  cpu ms/req  rss MB  eld p99/max ms  own p50/p99 ms',
   ];
   for (const r of results) {
     const direct = results.find((d) => d.target === 'direct' && d.mode === r.mode && d.load === r.load);
@@ -349,6 +374,7 @@ function report(results: PhaseResult[]): string {
         fmt(r.cpuMsPerReq, 3).padStart(11),
         fmt(r.maxRssMb, 0).padStart(7),
         r.eldP99 === null ? '      -' : `${fmt(r.eldP99, 1)}/${fmt(r.eldMax, 0)}`.padStart(14),
+        r.procP50 === null ? '             -' : `<=${fmt(r.procP50, 2)}/<=${fmt(r.procP99, 2)}`.padStart(15),
       ].join(' '),
     );
   }
@@ -435,7 +461,7 @@ async function main(): Promise<void> {
     console.log(report(results));
     if (portkeyNote) console.log(portkeyNote);
     console.log(
-      "+p50/+p99: added over direct; cpu ms/req: proxy process CPU (user+system) per request sent; eld: the proxy's event-loop delay. bare = node:http + undici pipe, no logic (the floor).",
+      "+p50/+p99: added over direct; cpu ms/req: proxy process CPU (user+system) per request sent; eld: the proxy's event-loop delay; own: Pacer's own processing time per request (pacer_gateway_processing_seconds: queue wait and upstream time excluded), as the bound of its histogram bucket. bare = node:http + undici pipe, no logic (the floor).",
     );
     console.log(
       `each phase: ${warmSeconds} s warm-up (same load, same client pool, not measured), then ${seconds} s measured.`,

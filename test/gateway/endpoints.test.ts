@@ -207,6 +207,39 @@ describe('operations', () => {
     expect(text).toMatch(/pacer_bucket_available\{pool="gpt-4o-mini",dimension="tokens"\} \d+/);
   });
 
+  it("measures the gateway's own processing time per served request, apart from upstream time", async () => {
+    // An upstream that takes 300 ms to the first token: none of that may count.
+    const slow = await startHarness({ ttftMs: 300 });
+    try {
+      const metricsUrl = slow.gw.url.replace('/v1', '/metrics');
+      const read = async () => {
+        const text = await (await fetch(metricsUrl)).text();
+        const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+        return {
+          count: num(/^pacer_gateway_processing_seconds_count (\S+)$/m),
+          sum: num(/^pacer_gateway_processing_seconds_sum (\S+)$/m),
+        };
+      };
+      const before = await read();
+      const t0 = performance.now();
+      const stream = await slow.client().chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+      });
+      for await (const chunk of stream) void chunk;
+      const elapsed = (performance.now() - t0) / 1000;
+      const after = await read();
+      expect(after.count - before.count).toBe(1);
+      const took = after.sum - before.sum;
+      expect(elapsed).toBeGreaterThan(0.1); // lognormal around 300 ms
+      expect(took).toBeGreaterThan(0);
+      expect(took).toBeLessThan(elapsed / 5);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('healthz and readyz', async () => {
     const origin = h.gw.url.replace('/v1', '');
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);

@@ -3,6 +3,7 @@
  * acquire -> forward (bounded retries) -> relay with a usage tap -> settle.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { PacerError } from '../../core/errors.js';
 import { costOf } from '../../core/cost/index.js';
@@ -53,6 +54,8 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
 
   return async function inference(req, res, requestId) {
     const startedAt = clock.now();
+    // The gateway's own processing time: hr timestamps around the waits it does not control.
+    const hrStart = performance.now();
     const cors = ctx.cors.headersFor(req);
     const s: RequestState = {
       tenant: 'unknown',
@@ -102,6 +105,7 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
         signal: ac.signal,
       };
       let first: Awaited<ReturnType<typeof engine.acquire>>;
+      const hrAcquire = performance.now();
       try {
         first = await engine.acquire(acquire);
       } finally {
@@ -113,6 +117,9 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       }
       s.queuedMs = first.queuedMs;
       metrics.queueWait.observe({ priority: s.priority }, first.queuedMs / 1000);
+      // A queued request's wait is pacing, not processing; an unqueued acquire is engine work.
+      const hrForward = performance.now();
+      let processingMs = hrForward - hrStart - (first.queuedMs > 0 ? hrForward - hrAcquire : 0);
       const out = await forward(ctx, {
         pool,
         lease: first.lease,
@@ -131,6 +138,7 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
         held = undefined;
         throw upstreamFailure(resp.statusCode);
       }
+      const hrHead = performance.now();
       const sse = String(resp.headers['content-type'] ?? '').startsWith('text/event-stream');
       const headers = passHeaders(resp.headers, sse);
       Object.assign(headers, cors);
@@ -146,6 +154,7 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
         Object.assign(headers, poolRateHeaders(engine, pool));
       s.status = resp.statusCode;
       const ok = resp.statusCode < 400;
+      processingMs += performance.now() - hrHead;
       const result = await relay(res, out.body ? Readable.from([out.body]) : resp.body, {
         route: ok ? route : null,
         sse,
@@ -155,6 +164,7 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       });
       s.firstByteAt = result.firstByteAt;
       s.usage = result.usage;
+      metrics.processing.observe((processingMs + result.processingMs) / 1000);
       // The upstream refused (4xx): nothing was charged. Otherwise it was sent and counts: settle
       // with the real usage, or with what streamed when the stream was cut or had no usage.
       if (!ok) lease.cancel();

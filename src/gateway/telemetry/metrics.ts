@@ -5,6 +5,10 @@ import { createCounterCells } from './counter-cells.js';
 import type { CounterCell, CounterCells } from './counter-cells.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** Sub-millisecond resolution: the gateway's own processing time is tens to hundreds of µs. */
+const PROCESSING_BUCKETS = [
+  0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.002, 0.005, 0.01, 0.025, 0.1,
+];
 const QUEUE_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const BREAKER_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
@@ -14,6 +18,8 @@ export interface GatewayMetrics {
   upstream429: Counter<'pool'>;
   retries: Counter<'pool' | 'reason'>;
   queueWait: Histogram<'priority'>;
+  /** The gateway's own processing time per request (excludes queue wait and upstream time). */
+  processing: Histogram;
   ttft: Histogram<'route' | 'model'>;
   duration: Histogram<'route' | 'model'>;
   tokens: Counter<'model' | 'tenant' | 'kind'>;
@@ -67,6 +73,12 @@ export function createMetrics(
       name: 'pacer_retries_total',
       help: 'Upstream retries',
       labelNames: ['pool', 'reason'],
+      registers,
+    }),
+    processing: new Histogram({
+      name: 'pacer_gateway_processing_seconds',
+      help: "Time the gateway's own code spends on a request: before dispatch, on the response head and on the body's first chunk and end (queue wait and upstream time excluded)",
+      buckets: PROCESSING_BUCKETS,
       registers,
     }),
     queueWait: new Histogram({

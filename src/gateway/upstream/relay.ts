@@ -4,6 +4,7 @@
  * error event and a clean end, never a hang.
  */
 import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { SseDecoder, encodeSse } from '../../core/openai/sse.js';
 import { isTerminalSseEvent, usageFromJsonText, usageFromSseEvent } from '../../core/openai/usage.js';
@@ -19,6 +20,11 @@ export interface RelayResult {
   bytes: number;
   /** Clock ms of the first body byte, null if none came. */
   firstByteAt: number | null;
+  /**
+   * Ms the relay's own code spent on the first body chunk and on the end (tap, usage read,
+   * writes), by performance.now(): its share of the gateway's processing time.
+   */
+  processingMs: number;
 }
 
 export interface RelayOptions {
@@ -49,7 +55,14 @@ export function relay(res: ServerResponse, body: Readable, opts: RelayOptions): 
   const decoder = opts.sse && opts.route ? new SseDecoder() : null;
   const tail: Buffer[] = [];
   let tailBytes = 0;
-  const out: RelayResult = { usage: null, events: 0, complete: false, bytes: 0, firstByteAt: null };
+  const out: RelayResult = {
+    usage: null,
+    events: 0,
+    complete: false,
+    bytes: 0,
+    firstByteAt: null,
+    processingMs: 0,
+  };
   return new Promise((resolve) => {
     let settled = false;
     const finish = (): void => {
@@ -61,7 +74,9 @@ export function relay(res: ServerResponse, body: Readable, opts: RelayOptions): 
       body.resume();
     };
     body.on('data', (chunk: Buffer) => {
-      if (out.firstByteAt === null) out.firstByteAt = opts.now();
+      const first = out.firstByteAt === null;
+      const t0 = first ? performance.now() : 0;
+      if (first) out.firstByteAt = opts.now();
       if (decoder) tapSse(decoder.push(chunk));
       else if (opts.route && !opts.sse) {
         tail.push(chunk);
@@ -75,8 +90,10 @@ export function relay(res: ServerResponse, body: Readable, opts: RelayOptions): 
         body.pause();
         res.once('drain', resume);
       }
+      if (first) out.processingMs += performance.now() - t0;
     });
     body.on('end', () => {
+      const t0 = performance.now();
       cancelFlush();
       if (decoder) tapSse(decoder.end());
       else if (opts.route && !opts.sse) {
@@ -85,6 +102,7 @@ export function relay(res: ServerResponse, body: Readable, opts: RelayOptions): 
         out.complete = true;
       } else out.complete = true;
       if (!res.destroyed) res.end();
+      out.processingMs += performance.now() - t0;
       finish();
     });
     body.on('error', () => {
