@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { summarize } from './percentiles.js';
+import { emptyReport } from './empty-report.js';
 import { silentProgress, type Progress } from './progress.js';
 import { renderReportHtml } from './report-html.js';
 import { reportSchema, type Report, type StrategyReport } from './report-schema.js';
@@ -83,7 +83,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
           ? `${name === 'pacer' ? 'gateway' : 'simulator'} not available in this build`
           : `failed: ${(err as Error).message}`;
       o.onWarning?.(`${name}: ${why}`);
-      return skippedReport(name, why);
+      return emptyReport(name, why);
     }
   };
 
@@ -158,48 +158,4 @@ async function runBaseline(
 
 function relabel(p: Progress, strategy: string): Progress {
   return { update: (s) => p.update({ ...s, strategy }), done: (s) => p.done({ ...s, strategy }) };
-}
-
-function skippedReport(name: string, why: string): StrategyReport {
-  const empty = summarize([]);
-  return {
-    name,
-    upstream: '',
-    gateway: null,
-    skipped: why,
-    wall_s: 0,
-    summary: {
-      requests: 0,
-      ok: 0,
-      errors: 0,
-      error_rate: null,
-      errors_by_kind: {},
-      goodput_pct: null,
-      goodput_tokens_per_min: null,
-      quota_used_pct: 0,
-      upstream_charged_pct: null,
-      upstream: null,
-      client_429: 0,
-      retries: 0,
-      ttft_ms: empty,
-      e2e_ms: empty,
-      queue_ms: null,
-      usage_tokens: { input: 0, output: 0 },
-      cost_usd: 0,
-      fairness_jain: null,
-    },
-    tenants: [],
-    series: {
-      t: [],
-      sent: [],
-      ok: [],
-      errors: [],
-      client_429: [],
-      goodput_tpm: [],
-      upstream_accepted: [],
-      upstream_429: [],
-      upstream_tpm: [],
-    },
-    cdf: { e2e_ms: [], ttft_ms: [] },
-  };
 }

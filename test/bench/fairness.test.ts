@@ -5,6 +5,7 @@ import { parseScenario, ScenarioError } from '../../src/bench/scenario.js';
 import { formatTable } from '../../src/bench/table.js';
 import { renderReportHtml } from '../../src/bench/report-html.js';
 import { benchRequestId, buildPlan, withoutTenants } from '../../src/bench/workload.js';
+import { emptyReport } from '../../src/bench/empty-report.js';
 import { summarize } from '../../src/bench/percentiles.js';
 
 const yaml = `name: f
@@ -74,46 +75,23 @@ function tenant(name: string, priority: string, goodput: number, queue: number |
 }
 
 function run(tenants: ReturnType<typeof tenant>[], wallS = 30): StrategyReport {
-  const empty = summarize([]);
+  const base = emptyReport('pacer', null);
   return {
-    name: 'pacer',
+    ...base,
     upstream: 'http://127.0.0.1:1/v1',
     gateway: 'http://127.0.0.1:2',
-    skipped: null,
     wall_s: wallS,
     summary: {
+      ...base.summary,
       requests: 30,
       ok: 30,
-      errors: 0,
       error_rate: 0,
-      errors_by_kind: {},
       goodput_pct: 100,
       goodput_tokens_per_min: 20000,
       quota_used_pct: 90,
       upstream_charged_pct: 100,
-      upstream: null,
-      client_429: 0,
-      retries: 0,
-      ttft_ms: empty,
-      e2e_ms: empty,
-      queue_ms: null,
-      usage_tokens: { input: 0, output: 0 },
-      cost_usd: 0,
-      fairness_jain: null,
     },
     tenants,
-    series: {
-      t: [],
-      sent: [],
-      ok: [],
-      errors: [],
-      client_429: [],
-      goodput_tpm: [],
-      upstream_accepted: [],
-      upstream_429: [],
-      upstream_tpm: [],
-    },
-    cdf: { e2e_ms: [], ttft_ms: [] },
   };
 }
 

@@ -31,15 +31,8 @@ export interface TenantBudgetStore {
   mergeBudget(tenant: string, usage: BudgetUsage): Promise<void>;
 }
 
-/** Calendar usage to add: counters of `day` and of `month`. */
-export interface BudgetUsage {
-  day: string;
-  dayRequests: number;
-  dayTokens: number;
-  dayUsd: number;
-  month: string;
-  monthUsd: number;
-}
+/** Calendar usage to add: counters of `day` and of `month` (a BudgetState without its buckets). */
+export type BudgetUsage = Omit<BudgetState, 'rpm' | 'tpm'>;
 
 /** Idle tenants expire: a month of dollars plus a few days. */
 export const BUDGET_TTL_MS = 35 * 86_400_000;
