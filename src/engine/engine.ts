@@ -5,10 +5,11 @@ import { demoteIfOverShare, reserveShareFor } from '../core/queue/dispatch.js';
 import { isOverShare, recordUse } from '../core/queue/fair-share.js';
 import { earliestDeadline, enqueue, head, remove, requeue, type QueueItem } from '../core/queue/queue.js';
 import { breakerAdmit, breakerMode } from '../core/retry/breaker.js';
-import { depositRequest, spendRetry } from '../core/retry/budget.js';
-import { decideRetry } from '../core/retry/decide.js';
+import { depositRequest } from '../core/retry/budget.js';
 import { systemClock, systemRng } from '../platform/system.js';
 import { createLease } from './lease.js';
+import { refusal, refuseEarly, tooLargeMessage } from './refusals.js';
+import { decidePoolRetry } from './retry.js';
 import { createMemoryStore } from './memory-store.js';
 import { observePool } from './observe.js';
 import { resolveSettings } from './settings.js';
@@ -17,7 +18,6 @@ import { createWakeTimer } from './wake-timer.js';
 import { gate, settleWaiter, shed, shedAll, shedExpired, startEstimate } from './waiters.js';
 import {
   createPool,
-  effectiveLimits,
   snapshotPool,
   isKnown,
   recordDispatch,
@@ -36,7 +36,6 @@ import type {
   PoolSnapshot,
   RetryContext,
   RetryDecision,
-  ShedReason,
   UpstreamObservation,
 } from './types.js';
 
@@ -267,45 +266,12 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     wakeTimer.arm(at);
   }
 
-  function tooLargeMessage(pool: PoolRuntime, tokens: number): string {
-    const l = effectiveLimits(pool);
-    const limit =
-      tokens > (l.tpm ?? Infinity)
-        ? `tokens per min (TPM): Limit ${l.tpm}`
-        : `tokens per day (TPD): Limit ${l.tpd}`;
-    return `Request too large for pool ${pool.name} on ${limit}, Requested ${tokens}. The input or output tokens must be reduced in order to run successfully.`;
-  }
-
-  /** Answers that need no queue: closed, aborted, too large, breaker open. */
-  function refuseEarly(
-    req: AcquireRequest,
-    pool: PoolRuntime,
-    tokens: number,
-    now: number,
-  ): AcquireResult | null {
-    if (closed) return refusal('closed', 0, 'The pacing engine is closed.');
-    if (req.signal?.aborted) return refusal('aborted', 0, 'The request was aborted.');
-    const limits = effectiveLimits(pool);
-    if (tokens > (limits.tpm ?? Infinity) || tokens > (limits.tpd ?? Infinity)) {
-      return refusal('too_large', 0, tooLargeMessage(pool, tokens));
-    }
-    if (breakerMode(pool.breaker, now) === 'open') {
-      const ms = Math.ceil(pool.breaker.openUntil - now);
-      return refusal(
-        'breaker_open',
-        ms,
-        `The circuit breaker of pool ${pool.name} is open; it probes again in ${ms} ms.`,
-      );
-    }
-    return null;
-  }
-
   function acquire(req: AcquireRequest): Promise<AcquireResult> {
     const pool = getPool(req.pool);
     const now = clock.now();
     // A non-finite estimate would poison the buckets (NaN never compares): count it as 0.
     const tokens = Number.isFinite(req.tokens) ? Math.max(0, Math.ceil(req.tokens)) : 0;
-    const early = refuseEarly(req, pool, tokens, now);
+    const early = refuseEarly(req, pool, tokens, now, closed);
     if (early) return Promise.resolve(early);
     const weight = req.weight !== undefined && req.weight > 0 ? req.weight : 1;
     const direct = admitDirectly(pool, req, tokens, weight, now);
@@ -368,29 +334,6 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     pump(pool);
   }
 
-  function retryDecision(
-    poolName: string,
-    attempt: number,
-    status: number,
-    headers: Record<string, string | undefined>,
-    context: RetryContext = {},
-  ): RetryDecision {
-    const pool = getPool(poolName);
-    const now = clock.now();
-    const v = decideRetry(
-      { attempt, status, headers, errorCode: context.errorCode, firstByteSent: context.firstByteSent, now },
-      rng,
-      settings.retry,
-    );
-    if (!v.retry) return v;
-    if (breakerMode(pool.breaker, now) === 'open')
-      return { retry: false, delayMs: Math.max(0, pool.breaker.openUntil - now), reason: 'breaker_open' };
-    const spent = spendRetry(pool.budget, now, settings.budget);
-    pool.budget = spent.state;
-    if (!spent.allowed) return { retry: false, delayMs: 0, reason: 'retry_budget' };
-    return v;
-  }
-
   function snapshot(): PoolSnapshot[] {
     const now = clock.now();
     return [...pools.values()].map((p) => snapshotPool(p, now));
@@ -403,9 +346,20 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     wakeTimer.disarm();
   }
 
-  return { poolFor, acquire, observe, retryDecision, snapshot, close };
-}
+  function retryDecision(
+    poolName: string,
+    attempt: number,
+    status: number,
+    headers: Record<string, string | undefined>,
+    context: RetryContext = {},
+  ): RetryDecision {
+    return decidePoolRetry(getPool(poolName), clock.now(), rng, settings, {
+      attempt,
+      status,
+      headers,
+      context,
+    });
+  }
 
-function refusal(reason: ShedReason, retryAfterMs: number, message: string): AcquireResult {
-  return { ok: false, reason, retryAfterMs, message };
+  return { poolFor, acquire, observe, retryDecision, snapshot, close };
 }

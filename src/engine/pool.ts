@@ -2,7 +2,12 @@ import { initialAdaptState, type AdaptState } from '../core/adapt/learn.js';
 import { levelAt, type BucketState } from '../core/limiter/bucket.js';
 import { policiesFor, type DimensionPolicy, type Limits, type PacingKnobs } from '../core/limiter/policy.js';
 import { reserveShareFor } from '../core/queue/dispatch.js';
-import { createShareTracker, isOverShare, type ShareKnobs, type ShareTracker } from '../core/queue/fair-share.js';
+import {
+  createShareTracker,
+  isOverShare,
+  type ShareKnobs,
+  type ShareTracker,
+} from '../core/queue/fair-share.js';
 import { createQueue, queuedCounts, type AdmissionQueue, type QueueItem } from '../core/queue/queue.js';
 import { breakerMode, initialBreaker, type BreakerState } from '../core/retry/breaker.js';
 import { initialBudget, type BudgetPolicy, type BudgetState } from '../core/retry/budget.js';
