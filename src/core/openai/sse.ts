@@ -40,15 +40,21 @@ export class SseDecoder {
     if (this.pendingCr && s.startsWith('\n')) s = s.slice(1);
     this.pendingCr = false;
     let start = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
+    // Line ends found with native indexOf (the gateway's hot path); CR is rare, so its position
+    // is looked up again only once passed.
+    let cr = s.indexOf('\r');
+    for (;;) {
+      if (cr !== -1 && cr < start) cr = s.indexOf('\r', start);
+      const lf = s.indexOf('\n', start);
+      const i = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      if (i === -1) break;
       this.line(s.slice(start, i), out);
-      if (c === 13) {
-        if (i + 1 === s.length) this.pendingCr = true;
-        else if (s.charCodeAt(i + 1) === 10) i++;
+      let next = i + 1;
+      if (i === cr) {
+        if (next === s.length) this.pendingCr = true;
+        else if (s.charCodeAt(next) === 10) next++;
       }
-      start = i + 1;
+      start = next;
     }
     this.buffer = s.slice(start);
     return out;

@@ -109,11 +109,14 @@ const TERMINAL_RESPONSE_EVENTS = new Set(['response.completed', 'response.incomp
  * `usage`. Responses: `response.completed` / `response.incomplete` / `response.failed`.
  * Cheap string checks first, so only the one event that carries usage is parsed.
  */
+/** A usage object (not `"usage":null`) somewhere in an event: one scan instead of two. */
+const HAS_USAGE = /"usage":\s?\{/;
+
 export function usageFromSseEvent(route: UsageRoute, ev: SseEvent): Usage | null {
   if (route === 'responses') {
     const type = ev.event ?? '';
     if (!TERMINAL_RESPONSE_EVENTS.has(type) && !(type === '' && ev.data.includes('"response.'))) return null;
-    if (!ev.data.includes('"usage":{') && !ev.data.includes('"usage": {')) return null;
+    if (!HAS_USAGE.test(ev.data)) return null;
     try {
       const parsed = obj(JSON.parse(ev.data));
       if (!parsed || !TERMINAL_RESPONSE_EVENTS.has(String(parsed['type']))) return null;
@@ -122,8 +125,7 @@ export function usageFromSseEvent(route: UsageRoute, ev: SseEvent): Usage | null
       return null;
     }
   }
-  if (ev.data === '[DONE]' || (!ev.data.includes('"usage":{') && !ev.data.includes('"usage": {')))
-    return null;
+  if (ev.data === '[DONE]' || !HAS_USAGE.test(ev.data)) return null;
   try {
     return usageFromBody(JSON.parse(ev.data));
   } catch {
