@@ -38,10 +38,17 @@ async function run(opts: {
   // configured for, as an operator would: a 2 s burst and a smaller reserve, since refunds
   // above a 2 s bucket are lost and a high reserve keeps the bucket fuller.
   const engine = createEngine(
-    { ...(opts.sliceSeconds === 60 ? {} : STRICT), ...opts.engine, pools: opts.configured ? { up: { models: ['m'], rpm, tpm } } : {} },
+    {
+      ...(opts.sliceSeconds === 60 ? {} : STRICT),
+      ...opts.engine,
+      pools: opts.configured ? { up: { models: ['m'], rpm, tpm } } : {},
+    },
     { clock: time.clock, timers: time.timers, rng },
   );
-  const upstream = createUpstreamModel(rpm, tpm, { sliceSeconds: opts.sliceSeconds ?? 2, settle: opts.settleUpstream });
+  const upstream = createUpstreamModel(rpm, tpm, {
+    sliceSeconds: opts.sliceSeconds ?? 2,
+    settle: opts.settleUpstream,
+  });
   const meanTokens = opts.meanTokens ?? 1600;
   // Demand is measured in what the upstream finally charges (actual usage when it settles).
   const netPerRequest = opts.settleUpstream ? meanTokens * 0.65 : meanTokens;
