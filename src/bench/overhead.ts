@@ -12,7 +12,7 @@
  */
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -135,6 +135,22 @@ function forkRole(role: string, arg?: string): Promise<{ child: ChildProcess; ur
   });
 }
 
+/**
+ * CPU and peak RSS of a process we cannot ask over IPC (Portkey), from Linux procfs: utime +
+ * stime in clock ticks (USER_HZ, 100 on Linux) and VmHWM. Null elsewhere.
+ */
+function procUsage(pid: number): Usage | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { cpuMicros: ticks * 10_000, maxRssKb: Number(hwm?.[1] ?? NaN), eldP99Ms: NaN, eldMaxMs: NaN };
+  } catch {
+    return null;
+  }
+}
+
 function usageOf(child: ChildProcess): Promise<Usage> {
   return new Promise((resolve) => {
     child.once('message', (m) => resolve(m as Usage));
@@ -180,6 +196,8 @@ interface Target {
   url: string;
   headers: Record<string, string>;
   child?: ChildProcess;
+  /** A process measured through procfs instead (Portkey). */
+  pid?: number;
 }
 
 interface PhaseResult {
@@ -285,7 +303,7 @@ async function drive(
     if (ms < 0) errors++;
     else lat.push(ms);
   };
-  const before = t.child ? await usageOf(t.child) : null;
+  const before = t.child ? await usageOf(t.child) : t.pid ? procUsage(t.pid) : null;
   const procBefore = await scrapeProcessing(t);
   const started = performance.now();
   const end = started + seconds * 1000;
@@ -317,7 +335,7 @@ async function drive(
   }
   await Promise.all(inflight);
   const elapsed = (performance.now() - started) / 1000;
-  const after = t.child ? await usageOf(t.child) : null;
+  const after = t.child ? await usageOf(t.child) : t.pid ? procUsage(t.pid) : null;
   const procAfter = procBefore ? await scrapeProcessing(t) : null;
   const proc = (q: number): number | null => {
     const s = procBefore && procAfter ? quantileBetween(procBefore, procAfter, q) : null;
@@ -337,8 +355,8 @@ async function drive(
     p99: q(0.99),
     cpuMsPerReq: before && after && sent > 0 ? (after.cpuMicros - before.cpuMicros) / 1000 / sent : null,
     maxRssMb: after ? after.maxRssKb / 1024 : null,
-    eldP99: after ? after.eldP99Ms : null,
-    eldMax: after ? after.eldMaxMs : null,
+    eldP99: after && !Number.isNaN(after.eldP99Ms) ? after.eldP99Ms : null,
+    eldMax: after && !Number.isNaN(after.eldMaxMs) ? after.eldMaxMs : null,
     procP50: proc(0.5),
     procP99: proc(0.99),
   };
@@ -427,6 +445,7 @@ async function main(): Promise<void> {
       targets.push({
         name: 'portkey',
         url: pk.url,
+        ...(pk.child.pid !== undefined ? { pid: pk.child.pid } : {}),
         headers: {
           authorization: `Bearer ${KEY}`,
           'x-portkey-provider': 'openai',
