@@ -21,12 +21,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A simulator and a gateway in front of it, both on real sockets (port 0). */
-export async function startHarness(
-  simOpts: SimulatorOptions = {},
-  gwOpts: StartGatewayOptions = {},
-): Promise<Harness> {
-  const sim = await startSimulator({
+/** The tests' upstream: a fast, seeded simulator on port 0 that wants UPSTREAM_KEY. */
+export function startTestSimulator(simOpts: SimulatorOptions = {}): Promise<RunningSimulator> {
+  return startSimulator({
     port: 0,
     host: '127.0.0.1',
     seed: 7,
@@ -35,6 +32,14 @@ export async function startHarness(
     apiKey: UPSTREAM_KEY,
     ...simOpts,
   } as SimOptions);
+}
+
+/** A simulator and a gateway in front of it, both on real sockets (port 0). */
+export async function startHarness(
+  simOpts: SimulatorOptions = {},
+  gwOpts: StartGatewayOptions = {},
+): Promise<Harness> {
+  const sim = await startTestSimulator(simOpts);
   const logs: string[] = [];
   const gw = await startGateway({
     port: 0,

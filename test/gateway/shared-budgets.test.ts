@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../src/gateway/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { RunningSimulator } from '../../src/simulator/types.js';
 import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis.js';
-import { UPSTREAM_KEY } from './helpers.js';
+import { startTestSimulator, UPSTREAM_KEY } from './helpers.js';
 
 const KEY = 'pk-shared-budget-0123456789';
 const ADMIN = 'admin-token-0123456789';
@@ -28,14 +27,7 @@ describe.skipIf(redisUnavailable !== undefined)(
 
     beforeAll(async () => {
       redis = await startRedis();
-      sim = await startSimulator({
-        port: 0,
-        host: '127.0.0.1',
-        seed: 7,
-        ttftMs: 0,
-        tokensPerS: 100_000,
-        apiKey: UPSTREAM_KEY,
-      });
+      sim = await startTestSimulator();
       const config = {
         redis_url: redis.url,
         keys_db: join(dir, 'keys.sqlite'),
