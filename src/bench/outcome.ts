@@ -40,6 +40,20 @@ export interface Attempt {
   outputTokens: number;
 }
 
+/** An attempt with nothing received yet: where strategies start, and what a lost one ends as. */
+export function emptyAttempt(errorKind: ErrorKind | null = null): Attempt {
+  return {
+    ok: false,
+    errorKind,
+    status: null,
+    firstDeltaAt: null,
+    queueMs: null,
+    retries: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+  };
+}
+
 export function toOutcome(r: PlannedRequest, a: Attempt, runStart: number, endAt: number): Outcome {
   const arrival = runStart + r.atMs;
   return {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../platform/system.js';
 import type { Clock } from '../core/clock.js';
 import { computeStrategyReport, type RunRecord } from './metrics.js';
-import { toOutcome, type Outcome } from './outcome.js';
+import { emptyAttempt, toOutcome, type Outcome } from './outcome.js';
 import type { Progress } from './progress.js';
 import type { StrategyReport } from './report-schema.js';
 import type { Scenario, StrategyName } from './scenario.js';
@@ -90,16 +90,7 @@ async function drive(
     const arrivalAt = runStart + r.atMs;
     const p = strategy
       .send(r, { signal: cut.signal, arrivalAt })
-      .catch(() => ({
-        ok: false,
-        errorKind: 'connection' as const,
-        status: null,
-        firstDeltaAt: null,
-        queueMs: null,
-        retries: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-      }))
+      .catch(() => emptyAttempt('connection'))
       .then((a) => {
         // Already written off as cut when it outlived the drain.
         if (!inflight.delete(r.i)) return;
@@ -138,23 +129,7 @@ async function drive(
   const cutDeadline = clock.now() + 2000;
   while (pending.size > 0 && clock.now() < cutDeadline) await Promise.race([sleep(50), ...pending]);
   for (const r of inflight.values()) {
-    outcomes.push(
-      toOutcome(
-        r,
-        {
-          ok: false,
-          errorKind: 'cut',
-          status: null,
-          firstDeltaAt: null,
-          queueMs: null,
-          retries: 0,
-          inputTokens: 0,
-          outputTokens: 0,
-        },
-        runStart,
-        clock.now(),
-      ),
-    );
+    outcomes.push(toOutcome(r, emptyAttempt('cut'), runStart, clock.now()));
     errors++;
   }
   inflight.clear();

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import { SseDecoder } from '../../core/openai/sse.js';
-import { kindOfStatus, type Attempt } from '../outcome.js';
+import { emptyAttempt, kindOfStatus, type Attempt } from '../outcome.js';
 import { createStreamTap, readUsage } from '../stream-tap.js';
 import { benchRequestId, requestBody, type PlannedRequest } from '../workload.js';
 import type { StrategyDeps } from './types.js';
@@ -30,18 +30,7 @@ export function createRawClient(deps: StrategyDeps): RawClient {
   };
 
   async function attempt(r: PlannedRequest, signal: AbortSignal): Promise<RawAttempt> {
-    const result: RawAttempt = {
-      ok: false,
-      errorKind: null,
-      status: null,
-      firstDeltaAt: null,
-      queueMs: null,
-      retries: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      retryable: true,
-      retryAfterMs: null,
-    };
+    const result: RawAttempt = { ...emptyAttempt(), retryable: true, retryAfterMs: null };
     let res;
     try {
       res = await request(base + PATHS[r.route], {

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { kindOfStatus, type Attempt } from '../outcome.js';
+import { emptyAttempt, kindOfStatus, type Attempt } from '../outcome.js';
 import { createStreamTap, readUsage } from '../stream-tap.js';
 import { benchRequestId, requestBody, type PlannedRequest } from '../workload.js';
 import type { Strategy, StrategyDeps } from './types.js';
@@ -40,16 +40,7 @@ export function createSdkStrategy(deps: StrategyDeps, opts: SdkStrategyOptions =
   async function send(r: PlannedRequest, ctx: { signal: AbortSignal }): Promise<Attempt> {
     const id = benchRequestId(r);
     const headers: Headers = { [BENCH_ID]: id, ...opts.headersFor?.(r) };
-    const out: Attempt = {
-      ok: false,
-      errorKind: null,
-      status: null,
-      firstDeltaAt: null,
-      queueMs: null,
-      retries: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-    };
+    const out: Attempt = emptyAttempt();
     let started = false;
     try {
       const body = requestBody(r) as never;
