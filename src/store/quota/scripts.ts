@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 
 /**
- * The Lua scripts, one file each in ./lua, read once. The budget-* steps share budget-lib.lua
- * (state, calendar, bucket maths), prepended here because Redis scripts cannot import. Works from src/ (tests) and dist/
- * (built).
+ * The Lua scripts, one file each in ./lua, read once. Scripts that share code get a library
+ * prepended here, because Redis scripts cannot import: the bucket scripts bucket-lib.lua (server
+ * time, bucket read and write), the budget-* steps budget-lib.lua (state, calendar, bucket
+ * maths). Works from src/ (tests) and dist/ (built).
  */
 export const QUOTA_SCRIPTS = [
   'take-all',
@@ -34,13 +35,27 @@ function luaDir(): string {
   return found;
 }
 
+const BUCKET_SCRIPTS: ReadonlySet<QuotaScript> = new Set(['take-all', 'adjust', 'tighten', 'levels']);
+
+/** The library file a script is loaded with, if any. */
+function libraryOf(name: QuotaScript): string | undefined {
+  if (BUCKET_SCRIPTS.has(name)) return 'bucket-lib.lua';
+  return name.startsWith('budget-') ? 'budget-lib.lua' : undefined;
+}
+
 export function readQuotaScripts(): Record<QuotaScript, string> {
   const dir = luaDir();
   const out = {} as Record<QuotaScript, string>;
-  const budgetLib = readFileSync(`${dir}budget-lib.lua`, 'utf8');
+  const libs = new Map<string, string>();
+  const lib = (file: string): string => {
+    let text = libs.get(file);
+    if (text === undefined) libs.set(file, (text = readFileSync(`${dir}${file}`, 'utf8')));
+    return text;
+  };
   for (const name of QUOTA_SCRIPTS) {
     const body = readFileSync(`${dir}${name}.lua`, 'utf8');
-    out[name] = name.startsWith('budget-') ? `${budgetLib}\n${body}` : body;
+    const file = libraryOf(name);
+    out[name] = file ? `${lib(file)}\n${body}` : body;
   }
   return out;
 }

@@ -1,28 +1,12 @@
 -- All-or-nothing take across a pool's buckets: the port of takeAll in src/core/limiter/take-all.ts
--- (with levelAt and waitFor of bucket.ts inlined). Time is Redis server time, never an instance's.
+-- (waitFor of bucket.ts inlined, levelAt in bucket-lib.lua). Redis server time, never an instance's.
 -- KEYS[i]: bucket hash {l = level, t = ms of the last update}, one per dimension.
 -- ARGV: n, reserveShare, then per bucket: limit, capacity, rate (units per ms), units.
 -- Returns {allowed, waitMs, limitedBy (1-based, 0 = none), tooLarge (1-based, 0 = none), now, level...}
--- Floats go back as strings: Redis would truncate Lua numbers to integers.
+-- (bucket-lib.lua is prepended.)
 local EPSILON = 1e-9
 local n = tonumber(ARGV[1])
 local share = tonumber(ARGV[2])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
--- A key is needed only until its bucket is full again (a missing key reads as a full bucket);
--- a refill too slow to bound (rate 0 or tiny) keeps the key for good rather than lose debt.
-local MAX_TTL_MS = 7776000000
-local function expire(key, cap, level, rate)
-  local ms = math.huge
-  if rate > 0 then ms = math.ceil(2 * (cap - level) / rate) + 1000 end
-  if ms < MAX_TTL_MS then redis.call('PEXPIRE', key, ms) else redis.call('PERSIST', key) end
-end
-
-local function fmt(x)
-  if x == math.huge then return 'inf' end
-  return string.format('%.17g', x)
-end
-
 local levels, ats, limits, caps, rates, units = {}, {}, {}, {}, {}, {}
 for i = 1, n do
   local b = 2 + (i - 1) * 4
@@ -30,20 +14,7 @@ for i = 1, n do
   caps[i] = tonumber(ARGV[b + 2])
   rates[i] = tonumber(ARGV[b + 3])
   units[i] = tonumber(ARGV[b + 4])
-  local s = redis.call('HMGET', KEYS[i], 'l', 't')
-  if s[1] then
-    local level, at = tonumber(s[1]), tonumber(s[2])
-    -- levelAt: continuous fractional refill; time running backwards refills nothing.
-    local elapsed = 0
-    if now > at then elapsed = now - at end
-    level = level + elapsed * rates[i]
-    if level > caps[i] then level = caps[i] end
-    levels[i] = level
-    if at > now then ats[i] = at else ats[i] = now end
-  else
-    levels[i] = caps[i]
-    ats[i] = now
-  end
+  levels[i], ats[i] = read_bucket(KEYS[i], caps[i], rates[i])
 end
 
 local function reply(allowed, wait, limited, too_large)
@@ -82,7 +53,6 @@ if wait > 0 then return reply(0, wait, limited, 0) end
 
 for i = 1, n do
   levels[i] = levels[i] - units[i]
-  redis.call('HSET', KEYS[i], 'l', fmt(levels[i]), 't', fmt(ats[i]))
-  expire(KEYS[i], caps[i], levels[i], rates[i])
+  write_bucket(KEYS[i], caps[i], rates[i], levels[i], ats[i])
 end
 return reply(1, 0, 0, 0)
