@@ -1,3 +1,4 @@
+import { levelAt } from '../../core/limiter/bucket.js';
 import type { BucketPolicy, Reservation } from './types.js';
 
 /** Bucket state: `level` tokens at time `at` (ms). The level goes negative for booked reservations. */
@@ -35,10 +36,10 @@ export function penalizeStep(
   return { level: Math.min(level, -ms * policy.refillPerMs), at: now };
 }
 
+/** levelAt of the pacing core's buckets, on this bucket's policy shape. */
 function refillLevel(state: BucketState | undefined, now: number, policy: BucketPolicy): number {
   if (!state) return policy.capacity;
-  const elapsed = Math.max(0, now - state.at);
-  return Math.min(policy.capacity, state.level + elapsed * policy.refillPerMs);
+  return levelAt(state, now, { limit: Infinity, capacity: policy.capacity, rate: policy.refillPerMs });
 }
 
 /** How long an idle bucket needs to be full again (its key can expire after that). */
