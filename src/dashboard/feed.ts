@@ -4,7 +4,7 @@ import type { PacingEngine, PoolSnapshot } from '../engine/types.js';
 import { systemClock } from '../platform/system.js';
 import { createTenantTable } from './tenants.js';
 import type { DashboardData, DashboardEvent, DashboardSample, PoolSample, Totals } from './types.js';
-import { addEvent, closeWindow, createWindow, isError, round6 } from './window.js';
+import { addEvent, closeWindow, countEvent, createWindow, emptyTotals, round6 } from './window.js';
 
 const MINUTE_MS = 60_000;
 
@@ -37,15 +37,7 @@ export function createDashboardFeed(options: DashboardFeedOptions): DashboardFee
   const startedAt = clock.now();
   const win = createWindow();
   const tenants = createTenantTable();
-  const totals: Totals = {
-    requests: 0,
-    errors: 0,
-    upstream429: 0,
-    retries: 0,
-    tokensIn: 0,
-    tokensOut: 0,
-    costUsd: 0,
-  };
+  const totals: Totals = emptyTotals();
   const ring: DashboardSample[] = [];
   let windowStart = Math.floor(startedAt / sampleMs) * sampleMs;
   let timer: unknown = undefined;
@@ -55,13 +47,7 @@ export function createDashboardFeed(options: DashboardFeedOptions): DashboardFee
     if (closed) return;
     addEvent(win, e, engine.poolFor(e.model));
     tenants.add(e);
-    totals.requests++;
-    if (isError(e.status)) totals.errors++;
-    if (e.upstream429) totals.upstream429++;
-    totals.retries += e.retries;
-    totals.tokensIn += e.tokensIn;
-    totals.tokensOut += e.tokensOut;
-    totals.costUsd += e.costUsd;
+    countEvent(totals, e);
   }
 
   /** Closes every window that has ended; windows a late timer skipped become empty samples. */

@@ -36,16 +36,9 @@ export interface PoolSample {
 }
 
 /** One window (normally one second) of traffic, plus the engine's state at its end. */
-export interface DashboardSample {
+export interface DashboardSample extends Totals {
   /** Start of the window (clock ms). */
   t: number;
-  requests: number;
-  errors: number;
-  upstream429: number;
-  retries: number;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
   ttftP50: number | null;
   ttftP95: number | null;
   durationP50: number | null;

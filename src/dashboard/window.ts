@@ -1,15 +1,8 @@
 import { PRIORITIES, type Priority } from '../engine/types.js';
-import type { DashboardEvent, DashboardSample, PoolSample } from './types.js';
+import type { DashboardEvent, DashboardSample, PoolSample, Totals } from './types.js';
 
 /** Counters and latency lists of the window being filled; reused (never reallocated) across windows. */
-export interface WindowAcc {
-  requests: number;
-  errors: number;
-  upstream429: number;
-  retries: number;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
+export interface WindowAcc extends Totals {
   ttft: number[];
   duration: number[];
   queue: Record<Priority, number[]>;
@@ -17,15 +10,13 @@ export interface WindowAcc {
   poolTokens: Map<string, number>;
 }
 
+export function emptyTotals(): Totals {
+  return { requests: 0, errors: 0, upstream429: 0, retries: 0, tokensIn: 0, tokensOut: 0, costUsd: 0 };
+}
+
 export function createWindow(): WindowAcc {
   return {
-    requests: 0,
-    errors: 0,
-    upstream429: 0,
-    retries: 0,
-    tokensIn: 0,
-    tokensOut: 0,
-    costUsd: 0,
+    ...emptyTotals(),
     ttft: [],
     duration: [],
     queue: { interactive: [], default: [], batch: [] },
@@ -38,14 +29,19 @@ export function isError(status: number): boolean {
   return status >= 400 || status < 100;
 }
 
+/** Counts one finished request into a window's or the run's counters. */
+export function countEvent(t: Totals, e: DashboardEvent): void {
+  t.requests++;
+  if (isError(e.status)) t.errors++;
+  if (e.upstream429) t.upstream429++;
+  t.retries += e.retries;
+  t.tokensIn += e.tokensIn;
+  t.tokensOut += e.tokensOut;
+  t.costUsd += e.costUsd;
+}
+
 export function addEvent(w: WindowAcc, e: DashboardEvent, pool: string): void {
-  w.requests++;
-  if (isError(e.status)) w.errors++;
-  if (e.upstream429) w.upstream429++;
-  w.retries += e.retries;
-  w.tokensIn += e.tokensIn;
-  w.tokensOut += e.tokensOut;
-  w.costUsd += e.costUsd;
+  countEvent(w, e);
   if (e.ttftMs !== null) w.ttft.push(e.ttftMs);
   w.duration.push(e.durationMs);
   w.queue[e.priority]?.push(e.queueMs);
@@ -85,7 +81,7 @@ export function closeWindow(w: WindowAcc, t: number, pools: PoolSample[]): Dashb
 }
 
 function resetWindow(w: WindowAcc): void {
-  w.requests = w.errors = w.upstream429 = w.retries = w.tokensIn = w.tokensOut = w.costUsd = 0;
+  Object.assign(w, emptyTotals());
   w.ttft.length = 0;
   w.duration.length = 0;
   for (const p of PRIORITIES) w.queue[p].length = 0;
