@@ -81,39 +81,5 @@ export async function mount(broker: RealtimeBroker, opts: { https?: boolean } = 
   };
 }
 
-/** A Chrome-like WebRTC offer: audio (opus) + the oai-events data channel. */
-export const OFFER = [
-  'v=0',
-  'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
-  's=-',
-  't=0 0',
-  'a=group:BUNDLE 0 1',
-  'a=extmap-allow-mixed',
-  'a=msid-semantic: WMS',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126',
-  'c=IN IP4 0.0.0.0',
-  'a=rtcp:9 IN IP4 0.0.0.0',
-  'a=ice-ufrag:8hhY',
-  'a=ice-pwd:asd88fgpdd777uzjYhagZg3P',
-  'a=ice-options:trickle',
-  'a=fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08',
-  'a=setup:actpass',
-  'a=mid:0',
-  'a=sendrecv',
-  'a=rtcp-mux',
-  'a=rtpmap:111 opus/48000/2',
-  'a=fmtp:111 minptime=10;useinbandfec=1',
-  'a=rtpmap:0 PCMU/8000',
-  'a=rtpmap:8 PCMA/8000',
-  'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
-  'c=IN IP4 0.0.0.0',
-  'a=ice-ufrag:8hhY',
-  'a=ice-pwd:asd88fgpdd777uzjYhagZg3P',
-  'a=ice-options:trickle',
-  'a=fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08',
-  'a=setup:actpass',
-  'a=mid:1',
-  'a=sctp-port:5000',
-  'a=max-message-size:262144',
-  '',
-].join('\r\n');
+/** A Chrome offer (audio + the oai-events data channel): the simulator tests' fixture. */
+export { CHROME_OFFER as OFFER } from '../simulator/fixtures/chrome-offer.js';
