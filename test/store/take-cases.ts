@@ -1,6 +1,7 @@
 /** The table of takeAll cases every quota store must decide like the pure core function. */
 import { takeAll, type Cost, type DimensionPolicy } from '../../src/core/limiter/index.js';
 import type { QuotaDecision } from '../../src/store/quota/index.js';
+import { decisionOf } from '../../src/store/quota/memory.js';
 
 // Slow rates on purpose: a few ms of real time between seed and step moves levels by little, and
 // every denial below waits far longer than any slack, so no case sits on a boundary.
@@ -198,12 +199,5 @@ export const TAKE_CASES: TakeCase[] = [
 export function referenceDecision(tc: TakeCase): QuotaDecision {
   const now = 1_000_000_000;
   const states = tc.states.map((s) => (s ? { level: s[0], at: now - s[1] } : undefined));
-  const r = takeAll(states, now, tc.cost, tc.policies, tc.reserveShare ?? 0);
-  return {
-    allowed: r.allowed,
-    waitMs: r.waitMs,
-    limitedBy: r.limitedBy,
-    tooLarge: r.tooLarge,
-    levels: r.states.map((s) => s.level),
-  };
+  return decisionOf(takeAll(states, now, tc.cost, tc.policies, tc.reserveShare ?? 0));
 }

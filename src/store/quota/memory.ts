@@ -7,10 +7,22 @@ import {
   type BucketState,
   type Dimension,
   type Limits,
+  type TakeAllResult,
 } from '../../core/limiter/index.js';
 import { createMemoryBudgetSteps, type MemoryBudgets } from './budget-memory.js';
 import { createQuotaKeys } from './keys.js';
-import type { InstanceRegistry, QuotaStore } from './types.js';
+import type { BucketChange, InstanceRegistry, QuotaDecision, QuotaStore } from './types.js';
+
+/** The store's answer to a take, from the pure step's result. */
+export function decisionOf(r: TakeAllResult): QuotaDecision {
+  return {
+    allowed: r.allowed,
+    waitMs: r.waitMs,
+    limitedBy: r.limitedBy,
+    tooLarge: r.tooLarge,
+    levels: r.states.map((s) => s.level),
+  };
+}
 
 export interface MemoryQuotaStoreOptions {
   /** The store's clock: all waits and windows are measured on it. */
@@ -41,6 +53,17 @@ export function createMemoryQuotaStore(options: MemoryQuotaStoreOptions): Memory
   const records = new Map<string, Expiring<string>>();
   const instances = new Map<string, number>();
 
+  /** Runs one bucket step (adjust or tighten) on each changed bucket; returns the new levels. */
+  const applyStep = (pool: string, changes: readonly BucketChange[], step: typeof adjust): number[] => {
+    const now = clock.now();
+    return changes.map((c) => {
+      const id = keys.bucket(pool, c.dim);
+      const s = step(buckets.get(id), now, c.amount, c.policy);
+      buckets.set(id, s);
+      return s.level;
+    });
+  };
+
   return {
     ...createMemoryBudgetSteps(clock),
     load(pool, dim, state) {
@@ -57,32 +80,10 @@ export function createMemoryQuotaStore(options: MemoryQuotaStoreOptions): Memory
         reserveShare,
       );
       if (r.allowed) r.states.forEach((s, i) => buckets.set(ids[i]!, s));
-      return {
-        allowed: r.allowed,
-        waitMs: r.waitMs,
-        limitedBy: r.limitedBy,
-        tooLarge: r.tooLarge,
-        levels: r.states.map((s) => s.level),
-      };
+      return decisionOf(r);
     },
-    async adjust(pool, changes) {
-      const now = clock.now();
-      return changes.map((c) => {
-        const id = keys.bucket(pool, c.dim);
-        const s = adjust(buckets.get(id), now, c.amount, c.policy);
-        buckets.set(id, s);
-        return s.level;
-      });
-    },
-    async tighten(pool, changes) {
-      const now = clock.now();
-      return changes.map((c) => {
-        const id = keys.bucket(pool, c.dim);
-        const s = tighten(buckets.get(id), now, c.amount, c.policy);
-        buckets.set(id, s);
-        return s.level;
-      });
-    },
+    adjust: async (pool, changes) => applyStep(pool, changes, adjust),
+    tighten: async (pool, changes) => applyStep(pool, changes, tighten),
     async levels(pool, policies) {
       const now = clock.now();
       return policies.map((p) => {
