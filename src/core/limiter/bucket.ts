@@ -53,14 +53,19 @@ export function waitFor(level: number, cost: number, policy: BucketPolicy): numb
   return (need - level) / policy.rate;
 }
 
+/** The state refilled to `now` (a missing one is full); the update time never moves back. */
+export function refilled(state: BucketState | undefined, now: number, policy: BucketPolicy): BucketState {
+  if (!state) return { level: policy.capacity, at: now };
+  return { level: levelAt(state, now, policy), at: state.at > now ? state.at : now };
+}
+
 export function take(
   state: BucketState | undefined,
   now: number,
   cost: number,
   policy: BucketPolicy,
 ): TakeResult {
-  const at = state && state.at > now ? state.at : now;
-  const level = state ? levelAt(state, now, policy) : policy.capacity;
+  const { level, at } = refilled(state, now, policy);
   if (cost > policy.limit) return { allowed: false, state: { level, at }, waitMs: Infinity, tooLarge: true };
   const waitMs = waitFor(level, cost, policy);
   if (waitMs > 0) return { allowed: false, state: { level, at }, waitMs, tooLarge: false };
@@ -74,9 +79,9 @@ export function adjust(
   delta: number,
   policy: BucketPolicy,
 ): BucketState {
-  const at = state && state.at > now ? state.at : now;
-  const level = (state ? levelAt(state, now, policy) : policy.capacity) + delta;
-  return { level: level > policy.capacity ? policy.capacity : level, at };
+  const r = refilled(state, now, policy);
+  const level = r.level + delta;
+  return { level: level > policy.capacity ? policy.capacity : level, at: r.at };
 }
 
 /** Lowers the level to at most `ceiling` (what the upstream says is left); never raises it. */
@@ -86,7 +91,6 @@ export function tighten(
   ceiling: number,
   policy: BucketPolicy,
 ): BucketState {
-  const at = state && state.at > now ? state.at : now;
-  const level = state ? levelAt(state, now, policy) : policy.capacity;
-  return { level: ceiling < level ? ceiling : level, at };
+  const r = refilled(state, now, policy);
+  return { level: ceiling < r.level ? ceiling : r.level, at: r.at };
 }

@@ -1,4 +1,4 @@
-import { levelAt, waitFor, type BucketPolicy, type BucketState } from './bucket.js';
+import { refilled, waitFor, type BucketPolicy, type BucketState } from './bucket.js';
 import type { Dimension, DimensionPolicy } from './policy.js';
 
 export interface Cost {
@@ -30,42 +30,29 @@ export function takeAll(
   policies: readonly DimensionPolicy[],
   reserveShare = 0,
 ): TakeAllResult {
-  const levels: number[] = [];
+  const current = policies.map((p, i) => refilled(states[i], now, p.policy));
+  const unitsOf = (i: number): number => (policies[i]!.unit === 'requests' ? cost.requests : cost.tokens);
   let waitMs = 0;
   let limitedBy: Dimension | null = null;
   for (let i = 0; i < policies.length; i++) {
-    const { dim, unit, policy } = policies[i]!;
-    const state = states[i];
-    const level = state ? levelAt(state, now, policy) : policy.capacity;
-    levels.push(level);
-    const units = unit === 'requests' ? cost.requests : cost.tokens;
+    const { dim, policy } = policies[i]!;
+    const units = unitsOf(i);
     if (units > policy.limit) {
-      return {
-        allowed: false,
-        states: refilled(states, levels, policies, now),
-        waitMs: Infinity,
-        tooLarge: dim,
-        limitedBy: dim,
-      };
+      return { allowed: false, states: current, waitMs: Infinity, tooLarge: dim, limitedBy: dim };
     }
-    const w = waitFor(level - reserveOf(policy, reserveShare), units, shifted(policy, reserveShare));
+    const w = waitFor(
+      current[i]!.level - reserveOf(policy, reserveShare),
+      units,
+      shifted(policy, reserveShare),
+    );
     if (w > waitMs) {
       waitMs = w;
       limitedBy = dim;
     }
   }
-  const after: BucketState[] = [];
-  for (let i = 0; i < policies.length; i++) {
-    const { unit } = policies[i]!;
-    const state = states[i];
-    const at = state && state.at > now ? state.at : now;
-    const level = levels[i]!;
-    after.push({
-      level: waitMs === 0 ? level - (unit === 'requests' ? cost.requests : cost.tokens) : level,
-      at,
-    });
-  }
-  return { allowed: waitMs === 0, states: after, waitMs, tooLarge: null, limitedBy };
+  if (waitMs > 0) return { allowed: false, states: current, waitMs, tooLarge: null, limitedBy };
+  const after = current.map((s, i) => ({ level: s.level - unitsOf(i), at: s.at }));
+  return { allowed: true, states: after, waitMs: 0, tooLarge: null, limitedBy: null };
 }
 
 function reserveOf(policy: BucketPolicy, share: number): number {
@@ -76,19 +63,4 @@ function shifted(policy: BucketPolicy, share: number): BucketPolicy {
   return share > 0
     ? { limit: policy.limit, capacity: policy.capacity * (1 - share), rate: policy.rate }
     : policy;
-}
-
-function refilled(
-  states: readonly (BucketState | undefined)[],
-  levels: number[],
-  policies: readonly DimensionPolicy[],
-  now: number,
-): BucketState[] {
-  return policies.map((p, i) => {
-    const s = states[i];
-    return {
-      level: levels[i] ?? (s ? levelAt(s, now, p.policy) : p.policy.capacity),
-      at: s && s.at > now ? s.at : now,
-    };
-  });
 }
