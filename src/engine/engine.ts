@@ -1,7 +1,7 @@
 import type { Clock, Rng } from '../core/clock.js';
 import type { Cost, TakeAllResult } from '../core/limiter/take-all.js';
 import { findModel, poolOf } from '../core/models.js';
-import { demoteIfOverShare, reserveShareFor } from '../core/queue/dispatch.js';
+import { demoteIfOverShare } from '../core/queue/dispatch.js';
 import { isOverShare, recordUse } from '../core/queue/fair-share.js';
 import { earliestDeadline, enqueue, head, remove, requeue, type QueueItem } from '../core/queue/queue.js';
 import { breakerAdmit, breakerMode } from '../core/retry/breaker.js';
@@ -150,13 +150,12 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
   ): AcquireResult | null {
     if (!store.synchronous || shared || pool.queue.size > 0 || pool.pumping || gate(pool, now) !== 0)
       return null;
-    const overShare = isOverShare(pool.shares, req.tenant, settings.share);
     const r = store.take(
       pool.name,
       now,
       { requests: 1, tokens },
       pool.policies,
-      reserveShareFor(req.priority, reservedShare, overShare),
+      reserveShareOf(pool, req, reservedShare, settings.share),
     ) as TakeAllResult;
     pool.mirror = r.states;
     if (!r.allowed) return null;

@@ -104,10 +104,10 @@ export function pausedUntilOf(pool: PoolRuntime): number {
   return Math.max(pool.adapt.pausedUntil, pool.sharedPause.until);
 }
 
-/** The share of each bucket `item` may not touch: the reserve, for batch and over-share tenants. */
+/** The share of each bucket a request may not touch: the reserve, for batch and over-share tenants. */
 export function reserveShareOf(
   pool: PoolRuntime,
-  item: QueueItem,
+  item: Pick<QueueItem, 'priority' | 'tenant'>,
   reservedShare: number,
   knobs: ShareKnobs,
 ): number {
