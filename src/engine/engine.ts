@@ -1,7 +1,7 @@
 import type { Clock, Rng } from '../core/clock.js';
 import type { Cost, TakeAllResult } from '../core/limiter/take-all.js';
 import { findModel, poolOf } from '../core/models.js';
-import { demoteIfOverShare } from '../core/queue/dispatch.js';
+import { oneClassLower } from '../core/queue/dispatch.js';
 import { isOverShare, recordUse } from '../core/queue/fair-share.js';
 import { earliestDeadline, enqueue, head, remove, requeue, type QueueItem } from '../core/queue/queue.js';
 import { breakerAdmit, breakerMode } from '../core/retry/breaker.js';
@@ -170,7 +170,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     if (item.priority === 'batch' || !isOverShare(pool.shares, item.tenant, settings.share)) return false;
     const w = pool.waiters.get(item.id);
     if (!w) return false;
-    w.item = requeue(pool.queue, item, demoteIfOverShare(item.priority, true));
+    w.item = requeue(pool.queue, item, oneClassLower(item.priority));
     return true;
   }
 

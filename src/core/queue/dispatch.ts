@@ -19,8 +19,7 @@ export function reserveShareFor(
  * so requests of tenants within their share go ahead of it instead of waiting behind a head that
  * may not touch the reserve.
  */
-export function demoteIfOverShare(priority: Priority, overShare: boolean): Priority {
-  if (!overShare) return priority;
+export function oneClassLower(priority: Priority): Priority {
   return priority === 'interactive' ? 'default' : 'batch';
 }
 
