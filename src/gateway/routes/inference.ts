@@ -4,7 +4,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Readable } from 'node:stream';
 import { PacerError } from '../../core/errors.js';
 import { costOf } from '../../core/cost/index.js';
 import { findModel } from '../../core/models.js';
@@ -19,6 +18,7 @@ import { poolRateHeaders } from '../rate-headers.js';
 import { AbortLatch } from '../upstream/abort-latch.js';
 import { passHeaders } from '../upstream/client.js';
 import { forward, shedError } from '../upstream/forward.js';
+import { bufferSource } from '../upstream/exchange.js';
 import { relay } from '../upstream/relay.js';
 import { parseRequest } from '../validate.js';
 import type { InferenceRoute } from '../validate.js';
@@ -133,7 +133,7 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       const { resp, lease } = out;
       held = lease;
       if (resp.statusCode >= 500) {
-        await resp.body.dump().catch(() => undefined);
+        await resp.dump();
         lease.cancel();
         held = undefined;
         throw upstreamFailure(resp.statusCode);
@@ -155,7 +155,7 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       s.status = resp.statusCode;
       const ok = resp.statusCode < 400;
       processingMs += performance.now() - hrHead;
-      const result = await relay(res, out.body ? Readable.from([out.body]) : resp.body, {
+      const result = await relay(res, out.body ? bufferSource(out.body) : resp, {
         route: ok ? route : null,
         sse,
         status: resp.statusCode,

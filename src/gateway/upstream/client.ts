@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import { Exchange } from './exchange.js';
 
 // RFC 9110 §7.6.1 hop-by-hop headers, plus what must not cross the gateway.
 const DROP_REQUEST = new Set([
@@ -25,6 +26,9 @@ const DROP_REQUEST = new Set([
   'accept-encoding',
   'cookie',
   'origin',
+  // The gateway's key decides which organization and project are billed, never a tenant.
+  'openai-organization',
+  'openai-project',
 ]);
 const DROP_RESPONSE = new Set([
   'connection',
@@ -38,6 +42,9 @@ const DROP_RESPONSE = new Set([
   'set-cookie',
   'access-control-expose-headers',
   'access-control-allow-origin',
+  // The operator's organization and project are not the tenants' business.
+  'openai-organization',
+  'openai-project',
 ]);
 
 export interface UpstreamOptions {
@@ -60,7 +67,10 @@ export interface UpstreamRequest {
 
 export interface Upstream {
   readonly baseUrl: string;
+  /** A response with a Readable body (pass-through routes: bodies streamed both ways). */
   request(req: UpstreamRequest): Promise<Dispatcher.ResponseData>;
+  /** The hot path: a buffered request body, the answer pushed to a sink (see Exchange). */
+  exchange(req: UpstreamRequest & { body: Buffer }): Promise<Exchange>;
   close(): Promise<void>;
 }
 
@@ -75,29 +85,44 @@ export function createUpstream(opts: UpstreamOptions): Upstream {
     bodyTimeout: opts.idleTimeoutMs,
   });
   const auth = `Bearer ${opts.apiKey ?? 'sk-pacer-simulator'}`;
+  const headersFor = (req: UpstreamRequest): Record<string, string | string[]> => {
+    const headers: Record<string, string | string[]> = {};
+    for (const name in req.headers) {
+      if (DROP_REQUEST.has(name) || name.startsWith('x-pacer-')) continue;
+      const v = req.headers[name];
+      if (v !== undefined) headers[name] = v;
+    }
+    headers['authorization'] = auth;
+    headers['accept-encoding'] = 'identity';
+    if (Buffer.isBuffer(req.body)) headers['content-length'] = String(req.body.length);
+    else if (req.body && req.headers['content-length'] !== undefined)
+      headers['content-length'] = req.headers['content-length'];
+    return headers;
+  };
   return {
     baseUrl: opts.baseUrl,
     request(req) {
-      const headers: Record<string, string | string[]> = {};
-      for (const name in req.headers) {
-        if (DROP_REQUEST.has(name) || name.startsWith('x-pacer-')) continue;
-        const v = req.headers[name];
-        if (v !== undefined) headers[name] = v;
-      }
-      headers['authorization'] = auth;
-      headers['accept-encoding'] = 'identity';
-      if (Buffer.isBuffer(req.body)) headers['content-length'] = String(req.body.length);
-      else if (req.body && req.headers['content-length'] !== undefined)
-        headers['content-length'] = req.headers['content-length'];
-      const path = prefix + req.path.slice(3);
       const options: Dispatcher.RequestOptions = {
         method: req.method,
-        path,
-        headers,
+        path: prefix + req.path.slice(3),
+        headers: headersFor(req),
         body: (req.body ?? null) as Buffer | Readable | null,
       };
       if (req.signal) options.signal = req.signal;
       return pool.request(options);
+    },
+    exchange(req) {
+      const x = new Exchange();
+      const signal = req.signal;
+      if (signal) {
+        if (signal.aborted) x.abort();
+        else signal.addEventListener('abort', () => x.abort());
+      }
+      pool.dispatch(
+        { method: req.method, path: prefix + req.path.slice(3), headers: headersFor(req), body: req.body },
+        x,
+      );
+      return x.head;
     },
     close: () => pool.close(),
   };

@@ -3,18 +3,18 @@
  * the client: the failed attempt's reservation is given back and a fresh one is acquired, so
  * retries queue behind the pool's pacing instead of jumping it.
  */
-import type { Dispatcher } from 'undici';
 import type { AcquireResult, Lease } from '../../engine/types.js';
 import { PacerError } from '../../core/errors.js';
 import type { GatewayContext } from '../context.js';
 import { sleep } from '../http.js';
 import { flatHeaders } from './client.js';
 import type { UpstreamRequest } from './client.js';
+import type { Exchange } from './exchange.js';
 
 export type ForwardOutcome =
   | {
       kind: 'response';
-      resp: Dispatcher.ResponseData;
+      resp: Exchange;
       lease: Lease;
       sentAt: number;
       receivedAt: number;
@@ -26,7 +26,7 @@ export type ForwardOutcome =
 
 export interface ForwardInput {
   pool: string;
-  request: UpstreamRequest & { signal: AbortSignal };
+  request: UpstreamRequest & { body: Buffer; signal: AbortSignal };
   lease: Lease;
   /** Acquires capacity again for a retry. */
   reacquire: () => Promise<AcquireResult>;
@@ -39,9 +39,9 @@ export async function forward(ctx: GatewayContext, input: ForwardInput): Promise
   let retries = 0;
   for (let attempt = 1; ; attempt++) {
     const sentAt = clock.now();
-    let resp: Dispatcher.ResponseData;
+    let resp: Exchange;
     try {
-      resp = await ctx.upstream.request(request);
+      resp = await ctx.upstream.exchange(request);
     } catch (err) {
       if (request.signal.aborted) {
         lease.cancel();
@@ -99,7 +99,7 @@ export async function forward(ctx: GatewayContext, input: ForwardInput): Promise
     );
     if (!decision.retry || attempt >= config.retry.max_attempts)
       return { kind: 'response', resp, lease, sentAt, receivedAt, retries, ...(body ? { body } : {}) };
-    if (!body) await resp.body.dump().catch(() => undefined);
+    if (!body) await resp.dump();
     lease.cancel();
     const next = await retryAfter(ctx, pool, decision.delayMs, decision.reason, input, request.signal);
     if (next.kind !== 'lease') return { ...next, retries };
@@ -108,9 +108,9 @@ export async function forward(ctx: GatewayContext, input: ForwardInput): Promise
   }
 }
 
-async function readSmall(resp: Dispatcher.ResponseData): Promise<Buffer> {
+async function readSmall(resp: Exchange): Promise<Buffer> {
   try {
-    return Buffer.from(await resp.body.arrayBuffer());
+    return await resp.bytes();
   } catch {
     return Buffer.alloc(0);
   }

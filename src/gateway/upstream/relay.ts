@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { SseDecoder, encodeSse } from '../../core/openai/sse.js';
 import { isTerminalSseEvent, usageFromJsonText, usageFromSseEvent } from '../../core/openai/usage.js';
 import type { Usage, UsageRoute } from '../../core/openai/usage.js';
+import type { BodySink, BodySource } from './exchange.js';
 
 export interface RelayResult {
   usage: Usage | null;
@@ -38,24 +39,37 @@ export interface RelayOptions {
 
 const TAIL_BYTES = 64 * 1024;
 
-export function relay(res: ServerResponse, body: Readable, opts: RelayOptions): Promise<RelayResult> {
+export function relay(
+  res: ServerResponse,
+  body: Readable | BodySource,
+  opts: RelayOptions,
+): Promise<RelayResult> {
+  const source = 'start' in body ? body : readableSource(body);
   res.writeHead(opts.status, opts.headers);
-  // A stream's headers go out at once, but not in a send of their own when the first event is
-  // already here: flushing them alone cost a syscall per stream (~13 % of the gateway's CPU on
-  // short streams). One turn of the event loop later they go alone, whatever comes.
-  let flushLater: NodeJS.Immediate | null = opts.sse ? setImmediate(() => flushHeaders()) : null;
-  const flushHeaders = (): void => {
-    flushLater = null;
-    if (!res.destroyed && !res.writableEnded) res.flushHeaders();
+  return new Promise((resolve) => new RelaySink(res, source, opts, resolve).begin());
+}
+
+/** A Readable as a pushing body source (pass-through routes stream their bodies as Readables). */
+export function readableSource(body: Readable): BodySource {
+  return {
+    start(sink) {
+      body.on('data', (chunk: Buffer) => {
+        if (!sink.onData(chunk)) body.pause();
+      });
+      body.on('end', () => sink.onEnd());
+      body.on('error', (err) => sink.onError(err));
+    },
+    resume: () => void body.resume(),
+    destroy: () => void body.destroy(),
   };
-  const cancelFlush = (): void => {
-    if (flushLater) clearImmediate(flushLater);
-    flushLater = null;
-  };
-  const decoder = opts.sse && opts.route ? new SseDecoder() : null;
-  const tail: Buffer[] = [];
-  let tailBytes = 0;
-  const out: RelayResult = {
+}
+
+/**
+ * Writes the body to the client as it comes and taps it: SSE events for usage and the terminal
+ * event, or the tail of a JSON body for its usage.
+ */
+class RelaySink implements BodySink {
+  private readonly out: RelayResult = {
     usage: null,
     events: 0,
     complete: false,
@@ -63,72 +77,113 @@ export function relay(res: ServerResponse, body: Readable, opts: RelayOptions): 
     firstByteAt: null,
     processingMs: 0,
   };
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (): void => {
-      if (settled) return;
-      settled = true;
-      resolve(out);
-    };
-    const resume = (): void => {
-      body.resume();
-    };
-    body.on('data', (chunk: Buffer) => {
-      const first = out.firstByteAt === null;
-      const t0 = first ? performance.now() : 0;
-      if (first) out.firstByteAt = opts.now();
-      if (decoder) tapSse(decoder.push(chunk));
-      else if (opts.route && !opts.sse) {
-        tail.push(chunk);
-        tailBytes += chunk.length;
-        while (tailBytes - (tail[0]?.length ?? 0) >= TAIL_BYTES) tailBytes -= (tail.shift() as Buffer).length;
-      }
-      if (flushLater) cancelFlush();
-      if (res.destroyed) return;
-      out.bytes += chunk.length;
-      if (!res.write(chunk)) {
-        body.pause();
-        res.once('drain', resume);
-      }
-      if (first) out.processingMs += performance.now() - t0;
-    });
-    body.on('end', () => {
-      const t0 = performance.now();
-      cancelFlush();
-      if (decoder) tapSse(decoder.end());
-      else if (opts.route && !opts.sse) {
-        const whole = tail.length === 1 ? (tail[0] as Buffer) : Buffer.concat(tail, tailBytes);
-        out.usage = usageFromJsonText(whole.toString('utf8'));
-        out.complete = true;
-      } else out.complete = true;
-      if (!res.destroyed) res.end();
-      out.processingMs += performance.now() - t0;
-      finish();
-    });
-    body.on('error', () => {
-      cancelFlush();
-      if (!res.destroyed && !res.writableEnded) {
-        if (opts.sse && opts.route) {
-          res.end(streamErrorEvent(opts.route, out.events));
-        } else res.destroy();
-      }
-      finish();
-    });
-    res.on('close', () => {
-      // Client gone: the route aborts the upstream; make sure we never wait on a drain.
-      res.off('drain', resume);
-      cancelFlush();
-      if (!out.complete) body.destroy();
-      finish();
-    });
-  });
+  private readonly decoder: SseDecoder | null;
+  private readonly tail: Buffer[] = [];
+  private tailBytes = 0;
+  /**
+   * A stream's headers go out at once, but not in a send of their own when the first event is
+   * already here: flushing them alone cost a syscall per stream (~13 % of the gateway's CPU on
+   * short streams). One turn of the event loop later they go alone, whatever comes.
+   */
+  private flushLater: NodeJS.Immediate | null = null;
+  private settled = false;
+  private readonly resumeSource = (): void => this.source.resume();
 
-  function tapSse(events: { data: string; event?: string }[]): void {
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly source: BodySource,
+    private readonly opts: RelayOptions,
+    private readonly resolve: (r: RelayResult) => void,
+  ) {
+    this.decoder = opts.sse && opts.route ? new SseDecoder() : null;
+  }
+
+  begin(): void {
+    if (this.opts.sse) this.flushLater = setImmediate(() => this.flushHeaders());
+    this.res.on('close', () => {
+      // Client gone: stop the upstream and never wait on a drain.
+      this.res.off('drain', this.resumeSource);
+      this.cancelFlush();
+      if (!this.out.complete) this.source.destroy();
+      this.finish();
+    });
+    this.source.start(this);
+  }
+
+  onData(chunk: Buffer): boolean {
+    const { out, res, opts } = this;
+    const first = out.firstByteAt === null;
+    const t0 = first ? performance.now() : 0;
+    if (first) out.firstByteAt = opts.now();
+    if (this.decoder) this.tapSse(this.decoder.push(chunk));
+    else if (opts.route && !opts.sse) this.keepTail(chunk);
+    if (this.flushLater) this.cancelFlush();
+    if (res.destroyed) return true;
+    out.bytes += chunk.length;
+    const flowing = res.write(chunk);
+    if (!flowing) res.once('drain', this.resumeSource);
+    if (first) out.processingMs += performance.now() - t0;
+    return flowing;
+  }
+
+  onEnd(): void {
+    const { out, res, opts } = this;
+    const t0 = performance.now();
+    this.cancelFlush();
+    if (this.decoder) this.tapSse(this.decoder.end());
+    else if (opts.route && !opts.sse) {
+      const { tail, tailBytes } = this;
+      const whole = tail.length === 1 ? (tail[0] as Buffer) : Buffer.concat(tail, tailBytes);
+      out.usage = usageFromJsonText(whole.toString('utf8'));
+      out.complete = true;
+    } else out.complete = true;
+    if (!res.destroyed) res.end();
+    out.processingMs += performance.now() - t0;
+    this.finish();
+  }
+
+  onError(): void {
+    const { res, opts } = this;
+    this.cancelFlush();
+    if (!res.destroyed && !res.writableEnded) {
+      if (opts.sse && opts.route) res.end(streamErrorEvent(opts.route, this.out.events));
+      else res.destroy();
+    }
+    this.finish();
+  }
+
+  private keepTail(chunk: Buffer): void {
+    const tail = this.tail;
+    tail.push(chunk);
+    this.tailBytes += chunk.length;
+    while (this.tailBytes - (tail[0]?.length ?? 0) >= TAIL_BYTES)
+      this.tailBytes -= (tail.shift() as Buffer).length;
+  }
+
+  private flushHeaders(): void {
+    this.flushLater = null;
+    if (!this.res.destroyed && !this.res.writableEnded) this.res.flushHeaders();
+  }
+
+  private cancelFlush(): void {
+    if (this.flushLater) clearImmediate(this.flushLater);
+    this.flushLater = null;
+  }
+
+  private finish(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolve(this.out);
+  }
+
+  private tapSse(events: { data: string; event?: string }[]): void {
+    const { out } = this;
+    const route = this.opts.route as UsageRoute;
     for (const ev of events) {
       out.events++;
-      const usage = usageFromSseEvent(opts.route as UsageRoute, ev);
+      const usage = usageFromSseEvent(route, ev);
       if (usage) out.usage = usage;
-      if (isTerminalSseEvent(opts.route as UsageRoute, ev)) out.complete = true;
+      if (isTerminalSseEvent(route, ev)) out.complete = true;
     }
   }
 }
