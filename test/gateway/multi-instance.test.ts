@@ -102,12 +102,14 @@ describe.skipIf(redisUnavailable !== undefined)(
       }
     });
 
-    it('keeps upstream 429s near zero at ~1.7x the ceiling spread over three instances', async () => {
-      // ~2000 tokens/s ceiling, ~85 tokens used a request (~210 reserved): 40 req/s is ~1.7x the
-      // pool in real usage; three instances pacing alone would each admit their whole third.
+    it('keeps upstream 429s near zero at ~2.5x the ceiling spread over three instances', async () => {
+      // ~2000 tokens/s ceiling, ~85 tokens used a request (~210 reserved): 60 req/s is ~2.5x the
+      // pool in real usage; three instances pacing alone would each admit their whole third. The
+      // excess over 4 s (~12k tokens) is more than the upstream's full minute bucket (6k) holds,
+      // so some requests must be shed whatever the timing (at 1.7x a fast gateway fit them all).
       const before = sim.stats();
       const started = Date.now();
-      const outcomes = await load(clients, 40, 4);
+      const outcomes = await load(clients, 60, 4);
       const elapsedS = (Date.now() - started) / 1000;
       const after = sim.stats();
       const upstream = after.requests - before.requests;
