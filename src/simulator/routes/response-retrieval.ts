@@ -124,5 +124,12 @@ function replay(ctx: SimContext, res: ServerResponse, url: URL, s: StoredRespons
   const left = isRunning(s, now) ? s.doneAt - now : 0;
   const parts: StreamParts = { head: '', frames: kept, tail: '' };
   const msPerToken = kept.length > 0 ? left / kept.length : 0;
-  streamFrames(ctx, res, ctx.headers({ model: s.r.model }), parts, { ttftMs: 0, msPerToken }, { kind: 'none' });
+  streamFrames(
+    ctx,
+    res,
+    ctx.headers({ model: s.r.model }),
+    parts,
+    { ttftMs: 0, msPerToken },
+    { kind: 'none' },
+  );
 }
