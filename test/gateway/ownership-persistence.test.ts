@@ -157,4 +157,32 @@ describe.skipIf(redisUnavailable !== undefined)('a fleet on one Redis', () => {
       await three?.close();
     }
   });
+
+  it('answers 503 while Redis is away, never a guess, and undoes an upload it could not record', async () => {
+    const gw = await gateway({ redis_url: redis.url, keys_db: ':memory:' });
+    const upstream = new OpenAI({ baseURL: sim.url, apiKey: UPSTREAM_KEY, maxRetries: 0 });
+    try {
+      const acme = client(gw, ACME);
+      const fileId = await upload(acme);
+      const before = (await upstream.files.list()).data.length;
+      await redis.stop();
+      try {
+        for (const c of [acme, client(gw, BETA)]) {
+          const e = (await c.files.retrieve(fileId).catch((err: unknown) => err)) as InstanceType<
+            typeof OpenAI.APIError
+          >;
+          expect(e.status).toBe(503);
+          expect(e.code).toBe('owner_store_unavailable');
+          expect(e.headers?.get('retry-after')).toBe('1');
+        }
+        expect(await status(upload(acme))).toBe(503);
+        // The file the upstream made for that upload was deleted again: nobody could reach it.
+        expect((await upstream.files.list()).data.length).toBe(before);
+      } finally {
+        await redis.start();
+      }
+    } finally {
+      await gw.close();
+    }
+  });
 });

@@ -137,6 +137,10 @@ describe('files', () => {
     expect(raw).toMatchObject({ object: 'list', first_id: mine[2], last_id: mine[1], has_more: true });
     const next = await acme.files.list({ limit: 2, after: mine[1]! });
     expect(next.data[0]?.id).toBe(mine[0]);
+    // A limit the upstream refuses is refused in the upstream's words.
+    const bad = await failure(acme.files.list({ limit: 0 }));
+    const want = await failure(direct.files.list({ limit: 0 }));
+    expect({ status: bad.status, error: bad.error }).toEqual({ status: want.status, error: want.error });
     const betaAll: string[] = [];
     for await (const f of beta.files.list()) betaAll.push(f.id);
     expect(betaAll).toEqual(expect.arrayContaining(theirs));
