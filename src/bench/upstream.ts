@@ -140,8 +140,9 @@ export async function startGatewayFor(
 ): Promise<GatewayHandle> {
   const config = {
     ...overrides,
-    // Bench traffic must not land in the operator's usage ledger.
+    // Bench traffic must not land in the operator's usage ledger, nor its owners in the key store.
     ledger: 'off',
+    keys_db: ':memory:',
     tenants: Object.fromEntries(
       tenants.map((t) => [t.name, { weight: t.weight, keys: [tenantKey(t.name)] }]),
     ),

@@ -47,6 +47,13 @@ export const ERRORS = {
     openaiCode: 'model_not_allowed',
     summary: "The model is not in the tenant's plan.",
   },
+  PACER_BATCH_INPUT_UNVERIFIED: {
+    status: 403,
+    type: 'invalid_request_error',
+    openaiCode: 'batch_input_unverified',
+    summary:
+      "The tenant's plan limits models, and the batch's input file was not read at upload (uploaded before, or more distinct models than the gateway keeps).",
+  },
   PACER_NOT_FOUND: {
     status: 404,
     type: 'invalid_request_error',
@@ -118,6 +125,13 @@ export const ERRORS = {
     type: 'server_error',
     openaiCode: 'upstream_unavailable',
     summary: 'The upstream is unreachable or overloaded.',
+  },
+  PACER_OWNER_STORE_UNAVAILABLE: {
+    status: 503,
+    type: 'server_error',
+    openaiCode: 'owner_store_unavailable',
+    summary:
+      'The store that records which tenant owns files, batches and responses could not be reached; retry-after says when to try again.',
   },
   PACER_BREAKER_OPEN: {
     status: 503,

@@ -19,6 +19,13 @@ import type { RouteHandler } from './routes/inference.js';
 import { createDashboardFeed, createDashboardHandler } from '../dashboard/index.js';
 import { createHealthRoute, createMetricsRoute, createReadyRoute } from './routes/ops.js';
 import { createPassthroughRoute } from './routes/passthrough.js';
+import { createBatchesRoute } from './routes/batches.js';
+import { createFilesRoute } from './routes/files.js';
+import { createInputTokensRoute, createResponseObjectsRoute } from './routes/response-objects.js';
+import { createResponsesCreateRoute } from './routes/responses-create.js';
+import { openOwnerStore } from './ownership/open.js';
+import { createOwnership } from './ownership/ownership.js';
+import { claimingResponses } from './ownership/response-claims.js';
 import { mountRealtime } from './routes/realtime.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { createUpstream } from './upstream/client.js';
@@ -32,6 +39,7 @@ import {
 } from './tenancy/index.js';
 import type { BudgetStore } from './tenancy/index.js';
 import type { Ledger } from '../store/ledger/index.js';
+import type { OwnerStore } from '../store/owners/index.js';
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -45,6 +53,11 @@ export interface GatewayDeps {
   ledger?: Ledger;
   /** Per-tenant budgets (default: shared through the engine's Redis store with redis_url, else memory). */
   budgets?: BudgetStore;
+  /**
+   * Who owns which file, batch and stored response (default with tenants: Redis with redis_url,
+   * else the key store's SQLite file; none in demo mode). A store given here is not closed.
+   */
+  owners?: OwnerStore;
 }
 
 export interface Gateway {
@@ -85,6 +98,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
           log,
         });
   const ledger = deps.ledger ?? opened?.ledger;
+  const auth = createAuth(config, keyLookup, { storeHasKeys: keyStore ? keyStore.hasKeys : true });
+  // Demo mode has one tenant: nothing to keep apart, so files, batches and responses pass through.
+  const ownedStore = deps.owners || auth.demo ? undefined : openOwnerStore(config, clock);
+  const owners = deps.owners ?? ownedStore;
+  const ownership = owners ? createOwnership(owners, log) : undefined;
   const ctx: GatewayContext = {
     config,
     engine,
@@ -98,7 +116,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       idleTimeoutMs: config.upstream.idle_timeout_ms,
     }),
     metrics: createMetrics(() => engine),
-    auth: createAuth(config, keyLookup, { storeHasKeys: keyStore ? keyStore.hasKeys : true }),
+    auth,
     cors: createCors(config.cors.origins),
     log,
     dashboard: createDashboardFeed({ engine, clock }),
@@ -116,12 +134,29 @@ export function createGateway(deps: GatewayDeps): Gateway {
     async (req, res) =>
       run(req, res);
   const pass = (label: string): RouteHandler => createPassthroughRoute(ctx, label);
-  const files = pass('files');
-  const batches = pass('batches');
+  const files = createFilesRoute(ctx, ownership);
+  const batches = createBatchesRoute(ctx, ownership);
+  const responseObjects = createResponseObjectsRoute(ctx, ownership);
+  // With tenants, a new stored response is recorded as its creator's (the paced route itself is
+  // unchanged: its upstream is wrapped), and previous_response_id must be the caller's own.
+  const responses = ownership
+    ? createResponsesCreateRoute(
+        ctx,
+        ownership,
+        createInferenceRoute(
+          { ...ctx, upstream: claimingResponses(ctx.upstream, { ownership, auth, log }) },
+          'responses',
+        ),
+      )
+    : createInferenceRoute(ctx, 'responses');
 
   const routes: Route[] = [
     { method: 'POST', path: '/v1/chat/completions', run: createInferenceRoute(ctx, 'chat') },
-    { method: 'POST', path: '/v1/responses', run: createInferenceRoute(ctx, 'responses') },
+    { method: 'POST', path: '/v1/responses', run: responses },
+    { method: 'POST', path: '/v1/responses/input_tokens', run: createInputTokensRoute(ctx, ownership) },
+    { method: 'GET', path: /^\/v1\/responses\/[^/]+(\/input_items)?$/, run: responseObjects },
+    { method: 'DELETE', path: /^\/v1\/responses\/[^/]+$/, run: responseObjects },
+    { method: 'POST', path: /^\/v1\/responses\/[^/]+\/cancel$/, run: responseObjects },
     { method: 'POST', path: '/v1/embeddings', run: createInferenceRoute(ctx, 'embeddings') },
     { method: 'GET', path: '/v1/models', run: pass('models') },
     { method: 'GET', path: /^\/v1\/models\/[^/]+$/, run: pass('models') },
@@ -219,6 +254,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       await ctx.upstream.close();
       // Flushes every buffered ledger record: nothing recorded is lost on a clean shutdown.
       await ctx.ledger?.close();
+      await ownedStore?.close();
       keyStore?.close();
     },
   };

@@ -137,7 +137,7 @@ function tooLarge(maxBytes: number): PacerError {
 }
 
 /** The bearer token of `Authorization: Bearer …`, or the `api-key` header (Azure style). */
-export function bearerOf(req: IncomingMessage): string | undefined {
+export function bearerOf(req: Pick<IncomingMessage, 'headers'>): string | undefined {
   const auth = req.headers.authorization;
   if (auth !== undefined) {
     const m = /^Bearer\s+(.+)$/i.exec(auth);

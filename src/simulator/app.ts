@@ -9,7 +9,11 @@ import { handleChatCompletions } from './routes/chat.js';
 import { handleEmbeddings } from './routes/embeddings.js';
 import { handleGetModel, handleListModels } from './routes/models.js';
 import { handleInputTokens, handleResponses } from './routes/responses.js';
-import { handleDeleteResponse, handleGetResponse } from './routes/response-store.js';
+import {
+  handleDeleteResponse,
+  handleGetResponse,
+  handleResponseAction,
+} from './routes/response-retrieval.js';
 import { handleSimReset, handleSimStats } from './routes/sim.js';
 
 /** One endpoint: gets the parsed URL; auth has already been checked for /v1 routes. */
@@ -52,6 +56,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/v1/responses/input_tokens', auth: true, handler: handleInputTokens },
   { method: 'GET', path: '/v1/responses/', auth: true, handler: handleGetResponse },
   { method: 'DELETE', path: '/v1/responses/', auth: true, handler: handleDeleteResponse },
+  { method: 'POST', path: '/v1/responses/', auth: true, handler: handleResponseAction },
   { method: 'POST', path: '/v1/embeddings', auth: true, handler: handleEmbeddings },
   { method: 'GET', path: '/v1/models', auth: true, handler: handleListModels },
   { method: 'GET', path: '/v1/models/', auth: true, handler: handleGetModel },

@@ -52,7 +52,7 @@ describe.skipIf(!built)('bench child host (simulator and gateway in their own pr
       upstreamBaseUrl: sim.url,
       upstreamApiKey: sim.apiKey,
       timeScale: 1,
-      config: { ledger: 'off', tenants: { a: { weight: 1, keys: [tenantKey('a')] } } },
+      config: { ledger: 'off', keys_db: ':memory:', tenants: { a: { weight: 1, keys: [tenantKey('a')] } } },
       env: {},
     });
     try {

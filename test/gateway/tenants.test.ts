@@ -8,6 +8,7 @@ beforeAll(async () => {
     {},
     {
       config: {
+        keys_db: ':memory:',
         plans: { free: { rpm: 20, models: ['gpt-4o-mini'], weight: 1 }, pro: { weight: 4 } },
         tenants: {
           acme: { plan: 'pro', keys: ['pk-acme-0123456789'] },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createManualClock } from '../../src/core/clock.js';
 import { countTokens } from '../../src/core/tokens/tokenizer.js';
 import { useSimulator } from './helpers.js';
 
@@ -188,5 +189,121 @@ describe('GET / DELETE /v1/responses/{id}', () => {
       store: false,
     });
     await expect(client.responses.retrieve(unstored.id)).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('background responses, cancel, input_items and stream retrieval', () => {
+  it('answers a background response queued, shows it in_progress, then completed', async () => {
+    const clock = createManualClock(1_764_000_000_000);
+    const { client } = await sims.start({ ttftMs: 1000, tokensPerS: 10 }, clock);
+    const r = await client.responses.create({ model: 'gpt-4o-mini', input: 'Later.', background: true });
+    expect(r.status).toBe('queued');
+    expect(r.background).toBe(true);
+    expect(r.output).toEqual([]);
+    expect((await client.responses.retrieve(r.id)).status).toBe('in_progress');
+    clock.advance(3_600_000);
+    const done = await client.responses.retrieve(r.id);
+    expect(done.status).toBe('completed');
+    expect(done.output_text.length).toBeGreaterThan(0);
+    expect(done.usage?.output_tokens).toBe(countTokens(done.output_text));
+  });
+
+  it('cancels a running background response, returns a finished one as it is, refuses a synchronous one', async () => {
+    const clock = createManualClock(1_764_000_000_000);
+    const { client } = await sims.start({ ttftMs: 1000, tokensPerS: 10 }, clock);
+    const running = await client.responses.create({
+      model: 'gpt-4o-mini',
+      input: 'Stop me.',
+      background: true,
+    });
+    const cancelled = await client.responses.cancel(running.id);
+    expect(cancelled.status).toBe('cancelled');
+    clock.advance(3_600_000);
+    expect((await client.responses.retrieve(running.id)).status).toBe('cancelled');
+    const finished = await client.responses.create({
+      model: 'gpt-4o-mini',
+      input: 'Done.',
+      background: true,
+    });
+    clock.advance(3_600_000);
+    expect((await client.responses.cancel(finished.id)).status).toBe('completed');
+    const fast = (await sims.start()).client; // a synchronous answer without the slow latency
+    const sync = await fast.responses.create({ model: 'gpt-4o-mini', input: 'Now.' });
+    const err = await fast.responses.cancel(sync.id).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      status: 400,
+      error: { message: 'Cannot cancel a synchronous response.', type: 'invalid_request_error' },
+    });
+    await expect(client.responses.cancel('resp_nope')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('lists the input items, newest first by default, with cursor paging', async () => {
+    const { client } = await sims.start();
+    const r = await client.responses.create({
+      model: 'gpt-4o-mini',
+      input: [
+        { role: 'user', content: 'first' },
+        { role: 'assistant', content: 'second' },
+        { role: 'user', content: [{ type: 'input_text', text: 'third' }] },
+      ],
+    });
+    const all = await client.responses.inputItems.list(r.id);
+    const texts = all.data.map((i) =>
+      i.type === 'message' ? i.content.map((p) => ('text' in p ? p.text : '')) : [],
+    );
+    expect(texts).toEqual([['third'], ['second'], ['first']]);
+    expect(all.data.every((i) => i.type === 'message' && i.id.startsWith('msg_'))).toBe(true);
+    expect(all.has_more).toBe(false);
+    const page = await client.responses.inputItems.list(r.id, { limit: 1, order: 'asc' });
+    expect(page.data).toHaveLength(1);
+    expect(page.has_more).toBe(true);
+    const ids: string[] = [];
+    for await (const item of client.responses.inputItems.list(r.id, { limit: 1, order: 'asc' }))
+      ids.push(item.id);
+    expect(ids).toEqual([...all.data].reverse().map((i) => i.id));
+    const one = await client.responses.inputItems.list(
+      (await client.responses.create({ model: 'gpt-4o-mini', input: 'plain' })).id,
+    );
+    expect(one.data[0]).toMatchObject({
+      type: 'message',
+      role: 'user',
+      content: [{ type: 'input_text', text: 'plain' }],
+    });
+  });
+
+  it('replays a stored response as its event stream, after starting_after', async () => {
+    const { client } = await sims.start({ seed: 5 });
+    const r = await client.responses.create({ model: 'gpt-4o-mini', input: 'Replay me.', background: true });
+    const events = [];
+    for await (const e of await client.responses.retrieve(r.id, { stream: true })) events.push(e);
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    const last = events[events.length - 1]!;
+    expect(last.type).toBe('response.completed');
+    const later = [];
+    for await (const e of await client.responses.retrieve(r.id, { stream: true, starting_after: 3 }))
+      later.push(e.sequence_number);
+    expect(later).toEqual(events.slice(4).map((e) => e.sequence_number));
+  });
+
+  it('refuses to chain from a response it does not hold, as the API does', async () => {
+    const { client } = await sims.start();
+    const err = await client.responses
+      .create({ model: 'gpt-4o-mini', input: 'Go on.', previous_response_id: 'resp_missing' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      status: 400,
+      error: {
+        message: "Previous response with id 'resp_missing' not found.",
+        param: 'previous_response_id',
+        code: 'previous_response_not_found',
+      },
+    });
+    const first = await client.responses.create({ model: 'gpt-4o-mini', input: 'Start.' });
+    const next = await client.responses.create({
+      model: 'gpt-4o-mini',
+      input: 'Go on.',
+      previous_response_id: first.id,
+    });
+    expect(next.previous_response_id).toBe(first.id);
   });
 });

@@ -1,16 +1,20 @@
 /**
- * Endpoints passed through unpaced: GET /v1/models, files (multipart uploads streamed, not
- * buffered) and batches. Auth still applies; the upstream key replaces the client's.
+ * Endpoints passed through unpaced: GET /v1/models, and files, batches and stored responses in
+ * demo mode (with tenants they go through ./files.ts, ./batches.ts and ./response-objects.ts,
+ * which check ownership first). Auth still applies; the upstream key replaces the client's;
+ * uploads and SSE stream through, never buffered. createResourceRoute is the shell those routes
+ * share: auth, client abort, the error boundary, metrics and the request log line.
  */
-import { PacerError } from '../../core/errors.js';
-import type { GatewayContext } from '../context.js';
 import { sendError } from '../http.js';
-import { passHeaders } from '../upstream/client.js';
-import { relay } from '../upstream/relay.js';
+import type { GatewayContext } from '../context.js';
+import { callUpstream, relayAnswer, type Exchange } from './exchange.js';
 import type { RouteHandler } from './inference.js';
 
-export function createPassthroughRoute(ctx: GatewayContext, routeLabel: string): RouteHandler {
-  return async function passthrough(req, res, requestId) {
+/** Handles one authenticated request; resolves with the status sent (499 when the client left). */
+export type ResourceRun = (x: Exchange) => Promise<number>;
+
+export function createResourceRoute(ctx: GatewayContext, routeLabel: string, run: ResourceRun): RouteHandler {
+  return async function resource(req, res, requestId) {
     const startedAt = ctx.clock.now();
     const cors = ctx.cors.headersFor(req);
     const ac = new AbortController();
@@ -20,31 +24,11 @@ export function createPassthroughRoute(ctx: GatewayContext, routeLabel: string):
     let tenant = 'unknown';
     let status = 0;
     try {
-      tenant = ctx.auth.authenticate(req).tenant;
-      const method = req.method as 'GET' | 'POST' | 'DELETE';
-      const hasBody = method === 'POST';
-      let resp;
-      try {
-        resp = await ctx.upstream.request({
-          method,
-          path: req.url ?? '/',
-          headers: req.headers,
-          body: hasBody ? req : null,
-          signal: ac.signal,
-        });
-      } catch (err) {
-        if (ac.signal.aborted) return void (status = 499);
-        throw new PacerError(
-          'PACER_UPSTREAM_ERROR',
-          `The upstream could not be reached: ${(err as Error).message}`,
-        );
-      }
-      const sse = String(resp.headers['content-type'] ?? '').startsWith('text/event-stream');
-      const headers = { ...passHeaders(resp.headers, sse), ...cors };
-      headers['x-request-id'] ??= requestId;
-      status = resp.statusCode;
-      await relay(res, resp.body, { route: null, sse, status, headers, now: ctx.clock.now });
+      const principal = ctx.auth.authenticate(req);
+      tenant = principal.tenant;
+      status = await run({ req, res, requestId, principal, cors, signal: ac.signal });
     } catch (err) {
+      if (!req.readableEnded) req.resume();
       status = sendError(res, err, requestId, cors).status;
     } finally {
       ctx.metrics.requests.inc({ route: routeLabel, model: 'none', tenant, status: String(status) });
@@ -65,4 +49,19 @@ export function createPassthroughRoute(ctx: GatewayContext, routeLabel: string):
       }
     }
   };
+}
+
+/** Sends the client's request upstream as it is (a body streams through) and streams the answer back. */
+export async function pipeUpstream(ctx: GatewayContext, x: Exchange): Promise<number> {
+  const method = x.req.method as 'GET' | 'POST' | 'DELETE';
+  const resp = await callUpstream(ctx, x, {
+    method,
+    path: x.req.url ?? '/',
+    body: method === 'POST' ? x.req : null,
+  });
+  return resp ? relayAnswer(ctx, x, resp) : 499;
+}
+
+export function createPassthroughRoute(ctx: GatewayContext, routeLabel: string): RouteHandler {
+  return createResourceRoute(ctx, routeLabel, (x) => pipeUpstream(ctx, x));
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { inputFileNotFound, objectNotFound } from '../../core/openai/not-found.js';
 import { BATCH_ENDPOINTS } from './batch-input.js';
 import type { BatchService } from './batch-service.js';
 import type { FileStore } from './file-store.js';
@@ -7,6 +8,7 @@ import {
   isRecord,
   parseJsonObject,
   readBody,
+  sendApiError,
   sendError,
   sendJson,
   sendUnauthorized,
@@ -38,7 +40,7 @@ export function createBatchesRoutes(deps: { batches: BatchService; files: FileSt
     }
     const batch = deps.batches.get(id);
     if (!batch) {
-      sendError(res, 404, `No batch found with id '${id}'.`, { code: 'not_found', param: 'batch_id' });
+      sendApiError(res, objectNotFound('batch', id));
     } else if (parts[3] === 'cancel' && method === 'POST') {
       const cancelled = deps.batches.cancel(id);
       if (cancelled) sendJson(res, 200, cancelled);
@@ -104,11 +106,7 @@ function create(
     );
   }
   const file = deps.files.get(inputFileId as string);
-  if (!file)
-    return sendError(res, 400, `Invalid 'input_file_id': '${String(inputFileId)}'. File not found.`, {
-      param: 'input_file_id',
-      code: 'invalid_value',
-    });
+  if (!file) return sendApiError(res, inputFileNotFound(inputFileId as string));
   if (file.object.purpose !== 'batch') {
     return sendError(
       res,

@@ -1,6 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { objectNotFound } from '../../core/openai/not-found.js';
 import { FILE_PURPOSES, type FileStore } from './file-store.js';
-import { BodyTooLargeError, bearerKey, readBody, sendError, sendJson, sendUnauthorized } from './http.js';
+import {
+  BodyTooLargeError,
+  bearerKey,
+  readBody,
+  sendApiError,
+  sendError,
+  sendJson,
+  sendUnauthorized,
+} from './http.js';
 import { paginate, parseLimit } from './list.js';
 import type { RouteGroup } from './route.js';
 
@@ -28,7 +37,7 @@ export function createFilesRoutes(deps: { files: FileStore }): RouteGroup {
     }
     const stored = files.get(id);
     if (!stored) {
-      sendError(res, 404, `No such File object: ${id}`, { param: 'id' });
+      sendApiError(res, objectNotFound('file', id));
       return true;
     }
     if (parts[3] === 'content' && method === 'GET') {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { openaiError } from '../../core/errors.js';
+import type { ApiErrorFields } from '../../core/openai/not-found.js';
 
 /** Small node:http helpers shared by the files, batches and realtime routes. */
 
@@ -45,6 +46,11 @@ export function sendError(
     opts.param ?? null,
   );
   sendJson(res, status, body, opts.headers ?? {});
+}
+
+/** Sends one of the API's canonical errors (core/openai/not-found.ts). */
+export function sendApiError(res: ServerResponse, e: ApiErrorFields): void {
+  sendError(res, e.status, e.message, { type: e.type, code: e.code, param: e.param });
 }
 
 /** The bearer key from `Authorization` (or Azure-style `api-key`), or undefined. */

@@ -1,11 +1,31 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from '../context.js';
+import type { Completion } from '../generation.js';
+import { responseObject, type Item, type ResponseIds } from './responses-object.js';
+import type { ResponsesRequest } from './responses-request.js';
 
-/** Stored responses (store: true, the default), newest 1000 per simulator, for GET/DELETE by id. */
+/**
+ * Stored responses (store: true, the default), newest 1000 per simulator, for retrieval, delete,
+ * cancel and input_items. Each keeps what built it, so a retrieval can show the response as it
+ * stands (a background one is in_progress until its generation time has passed) or replay its
+ * events.
+ */
+export interface StoredResponse {
+  r: ResponsesRequest;
+  c: Completion;
+  ids: ResponseIds;
+  /** Unix seconds of completion, as the final object shows it. */
+  completedAt: number;
+  /** Clock ms when generation ends (a background response is in_progress until then). */
+  doneAt: number;
+  /** Unix seconds of a cancel that came before doneAt, else null. */
+  cancelledAt: number | null;
+  inputItems: Item[];
+}
+
 const MAX_STORED = 1000;
-const stores = new WeakMap<SimContext, Map<string, string>>();
+const stores = new WeakMap<SimContext, Map<string, StoredResponse>>();
 
-function storeOf(ctx: SimContext): Map<string, string> {
+function storeOf(ctx: SimContext): Map<string, StoredResponse> {
   let s = stores.get(ctx);
   if (!s) {
     s = new Map();
@@ -14,45 +34,31 @@ function storeOf(ctx: SimContext): Map<string, string> {
   return s;
 }
 
-export function storeResponse(ctx: SimContext, id: string, json: string): void {
+export function storeResponse(ctx: SimContext, stored: StoredResponse): void {
   const s = storeOf(ctx);
   if (s.size >= MAX_STORED) {
     const oldest = s.keys().next().value;
     if (oldest !== undefined) s.delete(oldest);
   }
-  s.set(id, json);
+  s.set(stored.ids.id, stored);
 }
 
-function idFrom(url: URL): string {
-  return decodeURIComponent(url.pathname.slice('/v1/responses/'.length).replace(/\/$/, ''));
+export function storedResponse(ctx: SimContext, id: string): StoredResponse | undefined {
+  return storeOf(ctx).get(id);
 }
 
-function notFound(ctx: SimContext, res: ServerResponse, id: string): void {
-  ctx.sendError(res, 404, `Response with id '${id}' not found.`, { param: 'response_id', code: null });
+export function deleteStoredResponse(ctx: SimContext, id: string): boolean {
+  return storeOf(ctx).delete(id);
 }
 
-/** GET /v1/responses/{id}. */
-export function handleGetResponse(
-  ctx: SimContext,
-  _req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): void {
-  const id = idFrom(url);
-  const json = storeOf(ctx).get(id);
-  if (json === undefined) return notFound(ctx, res, id);
-  ctx.sendJson(res, 200, json);
+/** Whether a background response is still generating at `now` (clock ms). */
+export function isRunning(s: StoredResponse, now: number): boolean {
+  return s.r.echo.background && s.cancelledAt === null && now < s.doneAt;
 }
 
-/** DELETE /v1/responses/{id}. */
-export function handleDeleteResponse(
-  ctx: SimContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): void {
-  req.resume();
-  const id = idFrom(url);
-  if (!storeOf(ctx).delete(id)) return notFound(ctx, res, id);
-  ctx.sendJson(res, 200, { id, object: 'response', deleted: true });
+/** The Response object as it stands at `now`: in_progress, cancelled, or the final one. */
+export function currentObject(s: StoredResponse, now: number): Record<string, unknown> {
+  if (s.cancelledAt !== null) return { ...responseObject(s.r, s.ids), status: 'cancelled' };
+  if (isRunning(s, now)) return responseObject(s.r, s.ids);
+  return responseObject(s.r, s.ids, { c: s.c, completedAt: s.completedAt });
 }

@@ -30,6 +30,8 @@ export interface ResponsesRequest {
   textSeed: number;
   effort: string | undefined;
   toolCall: ToolCallPlan | undefined;
+  /** The request's `input` as sent (a string or items), for GET /v1/responses/{id}/input_items. */
+  input: unknown;
   /** Echoed fields of the Response object. */
   echo: {
     instructions: string | null;
@@ -112,6 +114,7 @@ export function parseResponsesRequest(body: Body, seed: number): ResponsesReques
     textSeed,
     effort,
     toolCall: pickToolCall(tools, toolChoice, textSeed),
+    input: body['input'],
     echo: {
       instructions: instructions ?? null,
       tools,

@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { previousResponseNotFound } from '../../core/openai/not-found.js';
 import type { SimContext } from '../context.js';
 import { planCompletion } from '../generation.js';
 import { readBody } from '../http.js';
 import { latencyRngFor, planLatency } from '../latency.js';
 import { acceptRequest, recordUsage, respondLater, streamFrames } from '../pipeline.js';
 import { InvalidRequest, parseBody } from '../validate.js';
+import { inputItemsOf } from './response-input-items.js';
 import { responseObject, type ResponseIds } from './responses-object.js';
-import { storeResponse } from './response-store.js';
-import { parseResponsesRequest } from './responses-request.js';
+import { storedResponse, storeResponse } from './response-store.js';
+import { parseResponsesRequest, type ResponsesRequest } from './responses-request.js';
 import { buildResponsesStream } from './responses-stream.js';
 
 /** POST /v1/responses: JSON or the Responses event stream. */
@@ -20,7 +22,7 @@ export async function handleResponses(
     ctx,
     req,
     res,
-    (body) => parseResponsesRequest(body, ctx.options.seed),
+    (body) => checkPrevious(ctx, parseResponsesRequest(body, ctx.options.seed)),
     (x) => x,
   );
   if (!accepted) return;
@@ -57,8 +59,17 @@ export async function handleResponses(
   const total = latency.ttftMs + c.outputTokens * latency.msPerToken;
   const completedAt = Math.floor((startedAt + total) / 1000);
   const requestId = ctx.requestId();
+  if (r.echo.store) {
+    const inputItems = inputItemsOf(r.input, (prefix) => ctx.newId(prefix, 48));
+    storeResponse(ctx, { r, c, ids, completedAt, doneAt: startedAt + total, cancelledAt: null, inputItems });
+  }
+  const send = { model: r.model, startedAt, requestId, rateLimit };
+  if (r.echo.background && !r.stream) {
+    // Background: answered at once as queued; GET shows it in_progress until its time has passed.
+    ctx.sendJson(res, 200, { ...responseObject(r, ids), status: 'queued' }, send);
+    return;
+  }
   if (r.stream) {
-    if (r.echo.store) storeResponse(ctx, ids.id, JSON.stringify(responseObject(r, ids, { c, completedAt })));
     const parts = buildResponsesStream(
       r,
       c,
@@ -77,10 +88,17 @@ export async function handleResponses(
     return;
   }
   const json = JSON.stringify(responseObject(r, ids, { c, completedAt }));
-  if (r.echo.store) storeResponse(ctx, ids.id, json);
-  respondLater(ctx, res, total, fault, () =>
-    ctx.sendJson(res, 200, json, { model: r.model, startedAt, requestId, rateLimit }),
-  );
+  respondLater(ctx, res, total, fault, () => ctx.sendJson(res, 200, json, send));
+}
+
+/** Chaining from a response this simulator does not hold is the real 400. */
+function checkPrevious(ctx: SimContext, r: ResponsesRequest): ResponsesRequest {
+  const prev = r.echo.previous_response_id;
+  if (prev !== null && !storedResponse(ctx, prev)) {
+    const e = previousResponseNotFound(prev);
+    throw new InvalidRequest(e.message, e.param, e.code, e.status);
+  }
+  return r;
 }
 
 /** POST /v1/responses/input_tokens: the exact input token count for the same body. */
@@ -94,7 +112,7 @@ export async function handleInputTokens(
     const body = parseBody(raw);
     delete body['stream'];
     delete body['stream_options'];
-    const r = parseResponsesRequest(body, ctx.options.seed);
+    const r = checkPrevious(ctx, parseResponsesRequest(body, ctx.options.seed));
     ctx.sendJson(
       res,
       200,

@@ -1,0 +1,4 @@
+export * from './types.js';
+export * from './memory.js';
+export * from './sqlite.js';
+export * from './redis.js';
