@@ -11,11 +11,12 @@ import type { ModelInfo } from '../core/models.js';
 import { SseDecoder } from '../core/openai/sse.js';
 import { usageFromJsonText, usageFromSseEvent } from '../core/openai/usage.js';
 import type { Usage } from '../core/openai/usage.js';
-import type { Estimate } from '../core/tokens/estimate.js';
+import type { Estimate, OutputDefaults } from '../core/tokens/estimate.js';
 import type { EngineOptions, PacingEngine, Priority } from '../engine/types.js';
 import { systemClock, systemRng } from '../platform/system.js';
 import { createEngineFrom } from './engine.js';
 import { estimateRequest, rememberResponse } from './estimate.js';
+import { parseOutputDefaults } from './output-defaults.js';
 import { shedError } from './upstream/forward.js';
 import type { InferenceRoute } from './validate.js';
 
@@ -26,8 +27,11 @@ export interface PacerOptions extends EngineOptions {
   fetch?: typeof globalThis.fetch;
   tenant?: string;
   priority?: Priority;
-  /** Output tokens reserved when a request names no cap (default 4096). */
-  defaultMaxOutputTokens?: number;
+  /**
+   * Output tokens reserved when a request names no cap: a number, or a map of model id, family
+   * or pool name to a number with `default` as the fallback (default 4096).
+   */
+  defaultMaxOutputTokens?: OutputDefaults;
   clock?: Clock;
   rng?: Rng;
 }
@@ -50,7 +54,7 @@ export function createPacer(options: PacerOptions = {}): Pacer {
   const clock = options.clock ?? systemClock;
   const engine = options.engine ?? createEngineFrom(options, { clock, rng: options.rng ?? systemRng });
   const realFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const defaultMaxOutput = options.defaultMaxOutputTokens ?? 4096;
+  const defaultMaxOutput = parseOutputDefaults(options.defaultMaxOutputTokens, 'defaultMaxOutputTokens');
 
   const pacedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;

@@ -120,6 +120,30 @@ describe('createPacer (in-process library)', () => {
       return { tokens, call, sent: () => sent, close: () => base.close() };
     }
 
+    it('reserves defaultMaxOutputTokens per model, with a fallback', async () => {
+      const r = recorded(() => ({ usage: { prompt_tokens: 1, completion_tokens: 1 } }), {
+        defaultMaxOutputTokens: { 'gpt-4o-mini': 111, default: 222 },
+      });
+      const msg = { messages: [{ role: 'user', content: 'hi' }] };
+      await r.call('/chat/completions', { model: 'gpt-4o-mini', ...msg, max_tokens: 1 });
+      await r.call('/chat/completions', { model: 'gpt-4o-mini', ...msg });
+      await r.call('/chat/completions', { model: 'gpt-4o', ...msg, max_tokens: 1 });
+      await r.call('/chat/completions', { model: 'gpt-4o', ...msg });
+      const [miniCapped, miniDefault, fourCapped, fourDefault] = r.tokens as [number, number, number, number];
+      expect(miniDefault - miniCapped).toBe(111 - 1);
+      expect(fourDefault - fourCapped).toBe(222 - 1);
+      r.close();
+    });
+
+    it('rejects a bad defaultMaxOutputTokens with the entry and the reason', () => {
+      expect(() => createPacer({ defaultMaxOutputTokens: { o3: -1 } })).toThrow(
+        /defaultMaxOutputTokens\.o3: must be at least 1/,
+      );
+      expect(() => createPacer({ defaultMaxOutputTokens: 0 })).toThrow(
+        /defaultMaxOutputTokens: expected a whole number/,
+      );
+    });
+
     it('reserves the history of a previous response it relayed', async () => {
       const r = recorded((body) => ({
         id: body['previous_response_id'] === undefined ? 'resp_pacer_fetch_1' : 'resp_pacer_fetch_2',
