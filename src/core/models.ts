@@ -1,10 +1,36 @@
 /**
  * What Pacer knows about OpenAI models: encoding, context window, max output, embedding
- * dimensions, and the Tier-1 limits the simulator defaults to (openai-api.md §1.5, §7).
- * Prices live in core/cost/pricing.ts.
+ * dimensions, how images are billed, and the Tier-1 limits the simulator defaults to
+ * (openai-api.md §1.5, §7). Prices live in core/cost/pricing.ts.
  */
 export type Encoding = 'o200k_base' | 'cl100k_base';
 export type ModelKind = 'chat' | 'reasoning' | 'embedding' | 'realtime';
+
+/**
+ * How a model bills an input image, from OpenAI's vision guide, "Calculating costs"
+ * (https://platform.openai.com/docs/guides/images-vision#calculating-costs):
+ * - `tiles`: `detail: low` costs `base`; otherwise the image is fitted into 2048x2048, its
+ *   shortest side scaled down to 768, and it costs `base + tile` per 512 px tile.
+ * - `patches`: ceil(w/32) x ceil(h/32) patches of 32 px, scaled down to at most 1536, times a
+ *   per-model multiplier; `detail` does not change the cost.
+ */
+export type VisionRule =
+  { kind: 'tiles'; base: number; tile: number } | { kind: 'patches'; multiplier: number };
+
+/** The guide's tile parameters per family ("4o, 4.1, 4.5": 85/170; "4o-mini": 2833/5667; ...). */
+const TILES_4O: VisionRule = { kind: 'tiles', base: 85, tile: 170 };
+const TILES_4O_MINI: VisionRule = { kind: 'tiles', base: 2833, tile: 5667 };
+const TILES_O_SERIES: VisionRule = { kind: 'tiles', base: 75, tile: 150 }; // o1, o1-pro, o3
+const TILES_GPT_5: VisionRule = { kind: 'tiles', base: 70, tile: 140 }; // gpt-5, gpt-5-chat-latest
+/**
+ * The guide's patch multipliers. Forum measurements (2025-2026) bill gpt-5-mini at 1.2 and
+ * gpt-5-nano at 1.5, below the documented 1.62 / 2.46: the documented (higher) value is kept,
+ * since an estimate must not under-reserve; settling on the real usage returns the difference.
+ */
+const patches = (multiplier: number): VisionRule => ({ kind: 'patches', multiplier });
+
+/** Models without a rule of their own (unknown ids, realtime) use the 4o tile rule. */
+export const DEFAULT_VISION_RULE: VisionRule = TILES_4O;
 
 export interface ModelInfo {
   id: string;
@@ -18,6 +44,8 @@ export interface ModelInfo {
   snapshot: string;
   /** Models that share a rate-limit pool name it here; defaults to the id. */
   pool?: string;
+  /** How input images are billed; DEFAULT_VISION_RULE when absent. */
+  vision?: VisionRule;
   tier1: { rpm: number; tpm: number; rpd?: number };
 }
 
@@ -31,6 +59,7 @@ export const MODELS: readonly ModelInfo[] = [
     contextWindow: 128_000,
     maxOutput: 16_384,
     snapshot: 'gpt-4o-mini-2024-07-18',
+    vision: TILES_4O_MINI,
     tier1: { rpm: 500, tpm: 200_000, rpd: 10_000 },
   }),
   M({
@@ -40,6 +69,7 @@ export const MODELS: readonly ModelInfo[] = [
     contextWindow: 128_000,
     maxOutput: 16_384,
     snapshot: 'gpt-4o-2024-08-06',
+    vision: TILES_4O,
     tier1: { rpm: 500, tpm: 30_000 },
   }),
   M({
@@ -49,6 +79,7 @@ export const MODELS: readonly ModelInfo[] = [
     contextWindow: 1_047_576,
     maxOutput: 32_768,
     snapshot: 'gpt-4.1-2025-04-14',
+    vision: TILES_4O,
     tier1: { rpm: 500, tpm: 30_000 },
   }),
   M({
@@ -59,6 +90,7 @@ export const MODELS: readonly ModelInfo[] = [
     maxOutput: 32_768,
     snapshot: 'gpt-4.1-mini-2025-04-14',
     pool: 'gpt-4.1-mini',
+    vision: patches(1.62),
     tier1: { rpm: 500, tpm: 200_000, rpd: 10_000 },
   }),
   M({
@@ -68,6 +100,7 @@ export const MODELS: readonly ModelInfo[] = [
     contextWindow: 1_047_576,
     maxOutput: 32_768,
     snapshot: 'gpt-4.1-nano-2025-04-14',
+    vision: patches(2.46),
     tier1: { rpm: 500, tpm: 200_000, rpd: 10_000 },
   }),
   M({
@@ -77,6 +110,7 @@ export const MODELS: readonly ModelInfo[] = [
     contextWindow: 200_000,
     maxOutput: 100_000,
     snapshot: 'o3-2025-04-16',
+    vision: TILES_O_SERIES,
     tier1: { rpm: 500, tpm: 30_000 },
   }),
   M({
@@ -86,6 +120,7 @@ export const MODELS: readonly ModelInfo[] = [
     contextWindow: 200_000,
     maxOutput: 100_000,
     snapshot: 'o4-mini-2025-04-16',
+    vision: patches(1.72),
     tier1: { rpm: 1000, tpm: 100_000 },
   }),
   M({
@@ -95,6 +130,7 @@ export const MODELS: readonly ModelInfo[] = [
     contextWindow: 200_000,
     maxOutput: 100_000,
     snapshot: 'o1-pro-2025-03-19',
+    vision: TILES_O_SERIES,
     tier1: { rpm: 500, tpm: 30_000 },
   }),
   M({
@@ -104,6 +140,7 @@ export const MODELS: readonly ModelInfo[] = [
     contextWindow: 400_000,
     maxOutput: 128_000,
     snapshot: 'gpt-5-2025-08-07',
+    vision: TILES_GPT_5,
     tier1: { rpm: 500, tpm: 500_000 },
   }),
   M({
@@ -113,6 +150,7 @@ export const MODELS: readonly ModelInfo[] = [
     contextWindow: 400_000,
     maxOutput: 128_000,
     snapshot: 'gpt-5-mini-2025-08-07',
+    vision: patches(1.62),
     tier1: { rpm: 500, tpm: 500_000 },
   }),
   M({
@@ -122,6 +160,7 @@ export const MODELS: readonly ModelInfo[] = [
     contextWindow: 400_000,
     maxOutput: 128_000,
     snapshot: 'gpt-5-nano-2025-08-07',
+    vision: patches(2.46),
     tier1: { rpm: 500, tpm: 200_000 },
   }),
   M({

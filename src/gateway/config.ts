@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { z } from 'zod';
+import { DEFAULT_MAX_OUTPUT_TOKENS, expandPools, outputDefaultsSchema } from './output-defaults.js';
 
 const count = z.number().int().nonnegative();
 const limits = { rpm: count.optional(), tpm: count.optional(), rpd: count.optional(), tpd: count.optional() };
@@ -63,7 +64,8 @@ export const configSchema = z
     /** Requests a tenant may have waiting for one pool before its further `default` ones queue as batch (0 = off). */
     backlog_demote_after: count.default(4),
     default_deadline_ms: z.number().int().nonnegative().default(30_000),
-    default_max_output_tokens: z.number().int().positive().default(4096),
+    /** A number, or a map of model / family / pool name to a number with `default` as the fallback. */
+    default_max_output_tokens: outputDefaultsSchema.default(DEFAULT_MAX_OUTPUT_TOKENS),
     /** Cap on the estimated tokens of one request (input + output); none when left out. */
     max_request_tokens: z.number().int().positive().optional(),
     max_body_bytes: z
@@ -103,7 +105,11 @@ export const configSchema = z
         });
       }
     }
-  });
+  })
+  .transform((c) => ({
+    ...c,
+    default_max_output_tokens: expandPools(c.default_max_output_tokens, c.pools),
+  }));
 
 export type RawConfig = z.input<typeof configSchema>;
 export type GatewayConfig = Readonly<z.output<typeof configSchema>> & { readonly source: string | null };

@@ -5,16 +5,18 @@
  * and queues again; a shed request becomes a 429 with retry-after(-ms), which the SDK honours.
  */
 import type { Clock, Rng } from '../core/clock.js';
-import type { PacerError } from '../core/errors.js';
+import { PacerError } from '../core/errors.js';
 import { findModel } from '../core/models.js';
 import type { ModelInfo } from '../core/models.js';
 import { SseDecoder } from '../core/openai/sse.js';
 import { usageFromJsonText, usageFromSseEvent } from '../core/openai/usage.js';
 import type { Usage } from '../core/openai/usage.js';
-import { estimate } from '../core/tokens/estimate.js';
-import type { EngineOptions, Lease, PacingEngine, Priority } from '../engine/types.js';
+import type { Estimate, OutputDefaults } from '../core/tokens/estimate.js';
+import type { EngineOptions, PacingEngine, Priority } from '../engine/types.js';
 import { systemClock, systemRng } from '../platform/system.js';
 import { createEngineFrom } from './engine.js';
+import { estimateRequest, rememberResponse } from './estimate.js';
+import { parseOutputDefaults } from './output-defaults.js';
 import { shedError } from './upstream/forward.js';
 import type { InferenceRoute } from './validate.js';
 
@@ -25,8 +27,11 @@ export interface PacerOptions extends EngineOptions {
   fetch?: typeof globalThis.fetch;
   tenant?: string;
   priority?: Priority;
-  /** Output tokens reserved when a request names no cap (default 4096). */
-  defaultMaxOutputTokens?: number;
+  /**
+   * Output tokens reserved when a request names no cap: a number, or a map of model id, family
+   * or pool name to a number with `default` as the fallback (default 4096).
+   */
+  defaultMaxOutputTokens?: OutputDefaults;
   clock?: Clock;
   rng?: Rng;
 }
@@ -49,7 +54,7 @@ export function createPacer(options: PacerOptions = {}): Pacer {
   const clock = options.clock ?? systemClock;
   const engine = options.engine ?? createEngineFrom(options, { clock, rng: options.rng ?? systemRng });
   const realFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const defaultMaxOutput = options.defaultMaxOutputTokens ?? 4096;
+  const defaultMaxOutput = parseOutputDefaults(options.defaultMaxOutputTokens, 'defaultMaxOutputTokens');
 
   const pacedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -70,11 +75,18 @@ export function createPacer(options: PacerOptions = {}): Pacer {
       kind: 'chat',
       encoding: 'o200k_base',
       contextWindow: Number.MAX_SAFE_INTEGER,
-      maxOutput: defaultMaxOutput,
+      maxOutput: 0,
       snapshot: modelId,
       tier1: { rpm: 0, tpm: 0 },
     };
-    const est = estimate(route, body, info, { defaultMaxOutput });
+    let est: Estimate;
+    try {
+      est = estimateRequest(route, body, info, defaultMaxOutput);
+    } catch (err) {
+      // A body the API would refuse (nested too deeply to count): answer as it would.
+      if (err instanceof PacerError) return errorResponse(err);
+      throw err;
+    }
     const pool = engine.poolFor(modelId);
     const headers = new Headers(init?.headers);
     const hinted = headers.get('x-pacer-priority');
@@ -112,7 +124,12 @@ export function createPacer(options: PacerOptions = {}): Pacer {
       return res;
     }
     const sse = (res.headers.get('content-type') ?? '').startsWith('text/event-stream');
-    return new Response(tapUsage(res.body, route, sse, lease, est.input), {
+    // Without usage (a cut stream), settle with the input and what streamed (~1 token an event).
+    const done = (usage: Usage | null, events: number): void => {
+      lease.settle(usage?.total ?? est.input + est.history + events);
+      rememberResponse(body, usage);
+    };
+    return new Response(tapUsage(res.body, route, sse, done), {
       status: res.status,
       statusText: res.statusText,
       headers: res.headers,
@@ -127,15 +144,14 @@ export function createPacer(options: PacerOptions = {}): Pacer {
 }
 
 /**
- * Passes bytes through unchanged and settles the lease once: from the usage it sees, or from
- * what streamed when the stream fails or the consumer cancels it.
+ * Passes bytes through unchanged and calls `done` once: with the usage it saw, or null when the
+ * stream failed or the consumer cancelled it first, and the SSE events that went through.
  */
 function tapUsage(
   source: ReadableStream<Uint8Array>,
   route: InferenceRoute,
   sse: boolean,
-  lease: Lease,
-  inputEstimate: number,
+  done: (usage: Usage | null, events: number) => void,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   const decoder = sse ? new SseDecoder() : null;
@@ -143,7 +159,12 @@ function tapUsage(
   let json = '';
   let usage: Usage | null = null;
   let events = 0;
-  const settle = (): void => lease.settle(usage?.total ?? inputEstimate + events);
+  let settled = false;
+  const settle = (): void => {
+    if (settled) return;
+    settled = true;
+    done(usage, events);
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       let step: Awaited<ReturnType<typeof reader.read>>;

@@ -5,6 +5,7 @@
  */
 import { PacerError } from '../core/errors.js';
 import { REQUEST_FIELDS as ALLOWED } from '../core/openai/request-fields.js';
+import { checkContentTypes } from './validate-content.js';
 
 export type InferenceRoute = 'chat' | 'responses' | 'embeddings';
 
@@ -48,6 +49,7 @@ export function parseRequest(route: InferenceRoute, raw: Buffer): ParsedRequest 
     throw invalid("Missing required parameter: 'messages'.", 'messages');
   if (route === 'embeddings' && obj['input'] === undefined)
     throw invalid("Missing required parameter: 'input'.", 'input');
+  checkContentTypes(route, obj);
   if (
     route !== 'embeddings' &&
     obj['stream_options'] !== undefined &&

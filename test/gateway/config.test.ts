@@ -85,4 +85,61 @@ describe('gateway config', () => {
     expect(c.headroom).toBe(0.3);
     expect(c.source).toBe(path);
   });
+
+  describe('default_max_output_tokens', () => {
+    it('takes a number (as before), defaulting to 4096, and PACER_DEFAULT_MAX_OUTPUT_TOKENS', () => {
+      expect(loadConfig({ raw: {}, env: {} }).default_max_output_tokens).toBe(4096);
+      expect(loadConfig({ raw: { default_max_output_tokens: 512 }, env: {} }).default_max_output_tokens).toBe(
+        512,
+      );
+      const env = { PACER_DEFAULT_MAX_OUTPUT_TOKENS: '300' };
+      expect(
+        loadConfig({ raw: { default_max_output_tokens: { o3: 9 } }, env }).default_max_output_tokens,
+      ).toBe(300);
+    });
+
+    it('takes a map of model, family or pool to tokens; "default" is the fallback (4096 when left out)', () => {
+      const path = file(
+        [
+          'pools:',
+          '  minis: { tpm: 100000, models: [gpt-4o-mini, gpt-4.1-mini] }',
+          'default_max_output_tokens:',
+          '  default: 2048',
+          '  o3: 16000',
+          '  minis: 512',
+          '  gpt-4.1-mini: 700',
+          '',
+        ].join('\n'),
+      );
+      expect(loadConfig({ path, env: {} }).default_max_output_tokens).toEqual({
+        default: 2048,
+        o3: 16000,
+        minis: 512,
+        'gpt-4o-mini': 512, // from its configured pool
+        'gpt-4.1-mini': 700, // its own entry wins over the pool's
+      });
+      expect(
+        loadConfig({ raw: { default_max_output_tokens: { o3: 1 } }, env: {} }).default_max_output_tokens,
+      ).toEqual({
+        o3: 1,
+        default: 4096,
+      });
+    });
+
+    it('names the file, line, entry and reason of a bad value', () => {
+      const path = file('default_max_output_tokens:\n  default: 100\n  gpt-4o: -5\n');
+      expect(() => loadConfig({ path, env: {} })).toThrow(
+        /pacer\.yaml:3:\d+: default_max_output_tokens\.gpt-4o: must be at least 1/,
+      );
+      expect(() => loadConfig({ raw: { default_max_output_tokens: { o3: 'lots' } }, env: {} })).toThrow(
+        /default_max_output_tokens\.o3: expected a whole number of output tokens/,
+      );
+      expect(() => loadConfig({ raw: { default_max_output_tokens: 'lots' }, env: {} })).toThrow(
+        /default_max_output_tokens: expected a whole number of output tokens \(at least 1\), or a map/,
+      );
+      expect(() => loadConfig({ raw: { default_max_output_tokens: 1.5 }, env: {} })).toThrow(
+        /default_max_output_tokens: expected a whole number/,
+      );
+    });
+  });
 });

@@ -79,4 +79,99 @@ describe('createPacer (in-process library)', () => {
     expect(ok).toHaveLength(4);
     pacer.close();
   });
+
+  describe('estimation', () => {
+    /** A pacer whose acquisitions are recorded, in front of a fake upstream answering `answer`. */
+    function recorded(
+      answer: (body: Record<string, unknown>) => unknown,
+      opts: Parameters<typeof createPacer>[0] = {},
+    ) {
+      const tokens: number[] = [];
+      let sent = 0;
+      const fakeFetch = async (_input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+        sent++;
+        const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+        return new Response(JSON.stringify(answer(body)), {
+          headers: { 'content-type': 'application/json' },
+        });
+      };
+      const base = createPacer({
+        pools: { all: { tpm: 10_000_000, models: [] } },
+        fetch: fakeFetch,
+        ...opts,
+      });
+      const engine = new Proxy(base.engine, {
+        get(target, key) {
+          if (key === 'acquire')
+            return (req: { tokens: number }) => {
+              tokens.push(req.tokens);
+              return target.acquire(req as never);
+            };
+          const v = Reflect.get(target, key) as unknown;
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        },
+      });
+      const pacer = createPacer({ engine, fetch: fakeFetch, ...opts });
+      const call = async (path: string, body: unknown): Promise<Response> => {
+        const text = typeof body === 'string' ? body : JSON.stringify(body);
+        const res = await pacer.fetch(`http://upstream.test/v1${path}`, { method: 'POST', body: text });
+        return new Response(await res.text(), { status: res.status });
+      };
+      return { tokens, call, sent: () => sent, close: () => base.close() };
+    }
+
+    it('reserves defaultMaxOutputTokens per model, with a fallback', async () => {
+      const r = recorded(() => ({ usage: { prompt_tokens: 1, completion_tokens: 1 } }), {
+        defaultMaxOutputTokens: { 'gpt-4o-mini': 111, default: 222 },
+      });
+      const msg = { messages: [{ role: 'user', content: 'hi' }] };
+      await r.call('/chat/completions', { model: 'gpt-4o-mini', ...msg, max_tokens: 1 });
+      await r.call('/chat/completions', { model: 'gpt-4o-mini', ...msg });
+      await r.call('/chat/completions', { model: 'gpt-4o', ...msg, max_tokens: 1 });
+      await r.call('/chat/completions', { model: 'gpt-4o', ...msg });
+      const [miniCapped, miniDefault, fourCapped, fourDefault] = r.tokens as [number, number, number, number];
+      expect(miniDefault - miniCapped).toBe(111 - 1);
+      expect(fourDefault - fourCapped).toBe(222 - 1);
+      r.close();
+    });
+
+    it('rejects a bad defaultMaxOutputTokens with the entry and the reason', () => {
+      expect(() => createPacer({ defaultMaxOutputTokens: { o3: -1 } })).toThrow(
+        /defaultMaxOutputTokens\.o3: must be at least 1/,
+      );
+      expect(() => createPacer({ defaultMaxOutputTokens: 0 })).toThrow(
+        /defaultMaxOutputTokens: expected a whole number/,
+      );
+    });
+
+    it('reserves the history of a previous response it relayed', async () => {
+      const r = recorded((body) => ({
+        id: body['previous_response_id'] === undefined ? 'resp_pacer_fetch_1' : 'resp_pacer_fetch_2',
+        object: 'response',
+        usage: { input_tokens: 1000, output_tokens: 234, total_tokens: 1234 },
+      }));
+      const turn = { model: 'gpt-4o-mini', input: 'and then?', max_output_tokens: 10 };
+      await r.call('/responses', { model: 'gpt-4o-mini', input: 'start', max_output_tokens: 10 });
+      await r.call('/responses', turn);
+      await r.call('/responses', { ...turn, previous_response_id: 'resp_pacer_fetch_1' });
+      expect(r.tokens[2]! - r.tokens[1]!).toBe(1234);
+      r.close();
+    });
+
+    it('answers a body nested too deeply with a 400, without sending it', async () => {
+      const r = recorded(() => ({}));
+      const nested = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+      const bad = await r.call(
+        '/responses',
+        `{"model":"gpt-4o-mini","input":[{"type":"odd","v":${nested}}]}`,
+      );
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { type: string; param: string } }).error).toMatchObject({
+        type: 'invalid_request_error',
+        param: 'input[0]',
+      });
+      expect(r.sent()).toBe(0);
+      r.close();
+    });
+  });
 });

@@ -15,6 +15,11 @@ export interface Usage {
   /** Reasoning tokens (part of `output`). */
   reasoning: number;
   total: number;
+  /**
+   * The Responses API id (`resp_...`) of the answer this usage belongs to, when the tap saw it:
+   * a follow-up naming it in `previous_response_id` is billed for this usage's total as input.
+   */
+  responseId?: string;
 }
 
 function num(v: unknown): number {
@@ -58,12 +63,24 @@ export function normalizeUsage(raw: unknown): Usage | null {
 
 /** Usage of a parsed non-streaming body (chat completion, response, embedding list). */
 export function usageFromBody(body: unknown): Usage | null {
-  return normalizeUsage(obj(body)?.['usage']);
+  const b = obj(body);
+  const usage = normalizeUsage(b?.['usage']);
+  const id = b?.['id'];
+  if (usage && b?.['object'] === 'response' && typeof id === 'string' && id !== '') usage.responseId = id;
+  return usage;
 }
 
 /**
+ * A Responses body's own id, from the start of its text: the API serialises `id` first
+ * (`{"id": "resp_...", "object": "response", ...}`, pretty-printed or not). Anchored, so it costs
+ * nothing on other bodies and never matches an id nested deeper (items are msg_/rs_/fc_).
+ */
+const LEADING_RESPONSE_ID = /^\s*\{\s*"id"\s*:\s*"(resp_[A-Za-z0-9_-]{1,120})"/;
+
+/**
  * Usage of a JSON body given as text, without parsing the whole body: `usage` sits near the
- * end of every endpoint's answer, and embedding bodies can be megabytes of floats.
+ * end of every endpoint's answer, and embedding bodies can be megabytes of floats. A Responses
+ * body's id is read from its first bytes when the text holds the whole body.
  */
 export function usageFromJsonText(text: string): Usage | null {
   let at = text.lastIndexOf('"usage"');
@@ -75,7 +92,12 @@ export function usageFromJsonText(text: string): Usage | null {
       if (close !== -1) {
         try {
           const usage = normalizeUsage(JSON.parse(text.slice(open, close + 1)));
-          if (usage) return usage;
+          if (usage) {
+            // Only a whole body starts with its id; a tail cut from a longer body does not.
+            const id = LEADING_RESPONSE_ID.exec(text)?.[1];
+            if (id !== undefined) usage.responseId = id;
+            return usage;
+          }
         } catch {
           // not JSON after all: try an earlier occurrence
         }

@@ -52,17 +52,25 @@ export function countTokensCached(text: string, encoding: Encoding): number {
 /** Characters tokenized per sample, and samples taken, when a text is too long to count exactly. */
 const SAMPLE_CHARS = 2048;
 const SAMPLES = 8;
-/** Safety margin on a sampled count: pacing must not under-reserve. */
-const SAMPLE_MARGIN = 1.05;
+/**
+ * Safety margin a caller adds to a sampled count when it reserves: the extrapolation is
+ * unbiased, but pacing must not under-reserve. Kept out of the count itself so a context-window
+ * check is not failed by the margin.
+ */
+export const SAMPLE_MARGIN = 0.05;
+
+/** True when countTokensBounded counts a text of this length on samples. */
+export function isSampled(length: number, sampleAbove: number): boolean {
+  return length > sampleAbove && length > SAMPLE_CHARS * SAMPLES;
+}
 
 /**
  * Exact (cached) below `sampleAbove` characters; above it, BPE on evenly spaced slices and
- * extrapolation by their tokens per character, plus a 5 % margin. Bounds the cost of a huge
- * prompt to about SAMPLES * SAMPLE_CHARS characters of BPE.
+ * extrapolation by their tokens per character (no margin: see SAMPLE_MARGIN). Bounds the cost of
+ * a huge prompt to about SAMPLES * SAMPLE_CHARS characters of BPE.
  */
 export function countTokensBounded(text: string, encoding: Encoding, sampleAbove: number): number {
-  if (text.length <= sampleAbove || text.length <= SAMPLE_CHARS * SAMPLES)
-    return countTokensCached(text, encoding);
+  if (!isSampled(text.length, sampleAbove)) return countTokensCached(text, encoding);
   const g = caches[encoding];
   const hit = lookup(g, text);
   if (hit !== undefined) return hit;
@@ -74,7 +82,7 @@ export function countTokensBounded(text: string, encoding: Encoding, sampleAbove
     tokens += countTokens(part, encoding);
     chars += part.length;
   }
-  return remember(g, text, Math.ceil(((text.length * tokens) / chars) * SAMPLE_MARGIN));
+  return remember(g, text, Math.ceil((text.length * tokens) / chars));
 }
 
 /** Forgets every cached count (benchmarks and tests). */

@@ -12,7 +12,7 @@ import type { Usage } from '../../core/openai/usage.js';
 import type { AcquireRequest, Lease, Priority } from '../../engine/types.js';
 import type { Principal } from '../auth.js';
 import type { GatewayContext } from '../context.js';
-import { estimateRequest } from '../estimate.js';
+import { estimateRequest, rememberResponse } from '../estimate.js';
 import { readBody, sendError } from '../http.js';
 import { poolRateHeaders } from '../rate-headers.js';
 import { AbortLatch } from '../upstream/abort-latch.js';
@@ -164,6 +164,7 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       });
       s.firstByteAt = result.firstByteAt;
       s.usage = result.usage;
+      rememberResponse(parsed.body, result.usage); // sizes previous_response_id follow-ups
       metrics.processing.observe((processingMs + result.processingMs) / 1000);
       // The upstream refused (4xx): nothing was charged. Otherwise it was sent and counts: settle
       // with the real usage, or with what streamed when the stream was cut or had no usage.

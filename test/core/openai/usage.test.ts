@@ -86,4 +86,49 @@ describe('usage extraction', () => {
     expect(usageFromSseEvent('responses', done)?.total).toBe(11);
     expect(usageFromSseEvent('responses', incomplete)?.total).toBe(7);
   });
+
+  it('carries the Responses id from a whole JSON body (compact or pretty-printed), never from a cut tail', () => {
+    const body = {
+      id: 'resp_68af4030592c81938ec0a5fbab4a3e9f05438e46b5f69a3b',
+      object: 'response',
+      previous_response_id: 'resp_earlier',
+      output: [
+        { id: 'msg_1', type: 'message', content: [{ type: 'output_text', text: '{"id": "resp_fake"}' }] },
+      ],
+      usage: { input_tokens: 10, output_tokens: 5, total_tokens: 15 },
+    };
+    expect(usageFromJsonText(JSON.stringify(body))?.responseId).toBe(body.id);
+    expect(usageFromJsonText(JSON.stringify(body, null, 2))?.responseId).toBe(body.id);
+    const tail = JSON.stringify(body).slice(60); // the relay keeps only the last 64 KiB
+    expect(usageFromJsonText(tail)?.total).toBe(15);
+    expect(usageFromJsonText(tail)?.responseId).toBeUndefined();
+    const chat = JSON.stringify({
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      usage: { prompt_tokens: 1, completion_tokens: 1 },
+    });
+    expect(usageFromJsonText(chat)?.responseId).toBeUndefined();
+  });
+
+  it('carries the Responses id from the terminal stream event', () => {
+    const done = {
+      event: 'response.completed',
+      data: JSON.stringify({
+        type: 'response.completed',
+        response: {
+          id: 'resp_abc',
+          object: 'response',
+          usage: { input_tokens: 5, output_tokens: 6, total_tokens: 11 },
+        },
+      }),
+    };
+    expect(usageFromSseEvent('responses', done)).toEqual({
+      input: 5,
+      output: 6,
+      cached: 0,
+      reasoning: 0,
+      total: 11,
+      responseId: 'resp_abc',
+    });
+  });
 });
