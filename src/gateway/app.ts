@@ -25,7 +25,7 @@ import { createInputTokensRoute, createResponseObjectsRoute } from './routes/res
 import { createResponsesCreateRoute } from './routes/responses-create.js';
 import { openOwnerStore } from './ownership/open.js';
 import { createOwnership } from './ownership/ownership.js';
-import { claimingResponses } from './ownership/response-claims.js';
+import { responseClaimer } from './ownership/response-claims.js';
 import { mountRealtime } from './routes/realtime.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { createUpstream } from './upstream/client.js';
@@ -137,16 +137,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const files = createFilesRoute(ctx, ownership);
   const batches = createBatchesRoute(ctx, ownership);
   const responseObjects = createResponseObjectsRoute(ctx, ownership);
-  // With tenants, a new stored response is recorded as its creator's (the paced route itself is
-  // unchanged: its upstream is wrapped), and previous_response_id must be the caller's own.
+  // With tenants, a new stored response is recorded as its creator's before its id reaches the
+  // client, and previous_response_id must be the caller's own.
   const responses = ownership
     ? createResponsesCreateRoute(
         ctx,
         ownership,
-        createInferenceRoute(
-          { ...ctx, upstream: claimingResponses(ctx.upstream, { ownership, auth, log }) },
-          'responses',
-        ),
+        createInferenceRoute(ctx, 'responses', { claimerFor: responseClaimer(ownership, log) }),
       )
     : createInferenceRoute(ctx, 'responses');
 

@@ -18,12 +18,24 @@ import { poolRateHeaders } from '../rate-headers.js';
 import { AbortLatch } from '../upstream/abort-latch.js';
 import { passHeaders } from '../upstream/client.js';
 import { forward, shedError } from '../upstream/forward.js';
+import { claimFirstId, type ClaimerFor } from '../ownership/response-claims.js';
 import { bufferSource } from '../upstream/exchange.js';
 import { relay } from '../upstream/relay.js';
 import { parseRequest } from '../validate.js';
 import type { InferenceRoute } from '../validate.js';
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
+/** `body`: the request body when a route in front already read it. */
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  body?: Buffer,
+) => Promise<void>;
+
+export interface InferenceHooks {
+  /** Stored responses: claims the answer's id for its creator before the id reaches the client. */
+  claimerFor?: ClaimerFor;
+}
 
 const PRIORITIES = new Set<string>(['interactive', 'default', 'batch']);
 const ROUTE_LABEL: Record<InferenceRoute, string> = {
@@ -48,11 +60,15 @@ interface RequestState {
   costUsd: number | null;
 }
 
-export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute): RouteHandler {
+export function createInferenceRoute(
+  ctx: GatewayContext,
+  route: InferenceRoute,
+  hooks: InferenceHooks = {},
+): RouteHandler {
   const { config, engine, clock, metrics } = ctx;
   const routeLabel = ROUTE_LABEL[route];
 
-  return async function inference(req, res, requestId) {
+  return async function inference(req, res, requestId, body) {
     const startedAt = clock.now();
     // The gateway's own processing time: hr timestamps around the waits it does not control.
     const hrStart = performance.now();
@@ -81,7 +97,7 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       const principal = ctx.auth.authenticate(req);
       s.tenant = principal.tenant;
       s.principal = principal;
-      const raw = await readBody(req, config.max_body_bytes);
+      const raw = body ?? (await readBody(req, config.max_body_bytes));
       const parsed = parseRequest(route, raw);
       s.model = parsed.model;
       const info = findModel(parsed.model) ?? unknownModel(parsed.model);
@@ -155,7 +171,9 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       s.status = resp.statusCode;
       const ok = resp.statusCode < 400;
       processingMs += performance.now() - hrHead;
-      const result = await relay(res, out.body ? bufferSource(out.body) : resp, {
+      const claim = ok ? hooks.claimerFor?.(principal, raw) : undefined;
+      const source = out.body ? bufferSource(out.body) : resp;
+      const result = await relay(res, claim ? claimFirstId(source, claim) : source, {
         route: ok ? route : null,
         sse,
         status: resp.statusCode,

@@ -2,15 +2,14 @@
  * POST /v1/responses with tenants: before the paced inference route takes the request, a
  * `previous_response_id` must name one of the caller's own stored responses (else the upstream's
  * 400 "Previous response with id … not found"), checked before the request queues or is charged.
- * The body is read once and handed on; the inference route itself is unchanged (its upstream is
- * wrapped by ../ownership/response-claims.ts to record the new response's owner).
+ * The body is read once and handed on; the inference route claims the new response for its
+ * creator through ../ownership/response-claims.ts.
  */
 import type { Principal } from '../auth.js';
 import type { GatewayContext } from '../context.js';
 import { readBody, sendError } from '../http.js';
 import type { Ownership } from '../ownership/ownership.js';
 import { checkPreviousResponse } from '../ownership/previous-response.js';
-import { withBody } from '../replay-request.js';
 import type { RouteHandler } from './inference.js';
 
 export function createResponsesCreateRoute(
@@ -52,6 +51,6 @@ export function createResponsesCreateRoute(
       }
       return;
     }
-    return inference(withBody(req, raw), res, requestId);
+    return inference(req, res, requestId, raw);
   };
 }
