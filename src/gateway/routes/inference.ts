@@ -67,6 +67,7 @@ export function createInferenceRoute(
 ): RouteHandler {
   const { config, engine, clock, metrics } = ctx;
   const routeLabel = ROUTE_LABEL[route];
+  const processing = metrics.processing.cell('', () => ({}));
 
   return async function inference(req, res, requestId, body) {
     const startedAt = clock.now();
@@ -132,7 +133,8 @@ export function createInferenceRoute(
         throw shedError(first);
       }
       s.queuedMs = first.queuedMs;
-      metrics.queueWait.observe({ priority: s.priority }, first.queuedMs / 1000);
+      const priority = s.priority;
+      metrics.queueWait.cell(priority, () => ({ priority })).observe(first.queuedMs / 1000);
       // A queued request's wait is pacing, not processing; an unqueued acquire is engine work.
       const hrForward = performance.now();
       let processingMs = hrForward - hrStart - (first.queuedMs > 0 ? hrForward - hrAcquire : 0);
@@ -183,7 +185,7 @@ export function createInferenceRoute(
       s.firstByteAt = result.firstByteAt;
       s.usage = result.usage;
       rememberResponse(parsed.body, result.usage); // sizes previous_response_id follow-ups
-      metrics.processing.observe((processingMs + result.processingMs) / 1000);
+      processing.observe((processingMs + result.processingMs) / 1000);
       // The upstream refused (4xx): nothing was charged. Otherwise it was sent and counts: settle
       // with the real usage, or with what streamed when the stream was cut or had no usage.
       if (!ok) lease.cancel();
@@ -237,8 +239,10 @@ function record(
   cells.requests
     .cell(`${route}\0${model}\0${tenant}\0${status}`, () => ({ route, model, tenant, status }))
     .add(1);
-  metrics.duration.observe({ route, model }, (now - startedAt) / 1000);
-  if (s.firstByteAt !== null) metrics.ttft.observe({ route, model }, (s.firstByteAt - startedAt) / 1000);
+  const rm = `${route}\0${model}`;
+  metrics.duration.cell(rm, () => ({ route, model })).observe((now - startedAt) / 1000);
+  if (s.firstByteAt !== null)
+    metrics.ttft.cell(rm, () => ({ route, model })).observe((s.firstByteAt - startedAt) / 1000);
   s.costUsd = null;
   if (s.usage) {
     const mt = `${model}\0${tenant}`;

@@ -1,8 +1,9 @@
 /** Prometheus metrics with the exact names and labels of SPEC.md "Metrics", one registry per gateway. */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PacingEngine } from '../../engine/types.js';
 import { createCounterCells } from './counter-cells.js';
 import type { CounterCell, CounterCells } from './counter-cells.js';
+import { FastHistogram } from './histogram-cells.js';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 /** Sub-millisecond resolution: the gateway's own processing time is tens to hundreds of µs. */
@@ -17,11 +18,11 @@ export interface GatewayMetrics {
   requests: Counter<'route' | 'model' | 'tenant' | 'status'>;
   upstream429: Counter<'pool'>;
   retries: Counter<'pool' | 'reason'>;
-  queueWait: Histogram<'priority'>;
+  queueWait: FastHistogram<'priority'>;
   /** The gateway's own processing time per request (excludes queue wait and upstream time). */
-  processing: Histogram;
-  ttft: Histogram<'route' | 'model'>;
-  duration: Histogram<'route' | 'model'>;
+  processing: FastHistogram;
+  ttft: FastHistogram<'route' | 'model'>;
+  duration: FastHistogram<'route' | 'model'>;
   tokens: Counter<'model' | 'tenant' | 'kind'>;
   costUsd: Counter<'model' | 'tenant'>;
   bucketAvailable: Gauge<'pool' | 'dimension'>;
@@ -75,30 +76,30 @@ export function createMetrics(
       labelNames: ['pool', 'reason'],
       registers,
     }),
-    processing: new Histogram({
+    processing: new FastHistogram({
       name: 'pacer_gateway_processing_seconds',
       help: "Time the gateway's own code spends on a request: before dispatch, on the response head and on the body's first chunk and end (queue wait and upstream time excluded)",
       buckets: PROCESSING_BUCKETS,
       registers,
     }),
-    queueWait: new Histogram({
+    queueWait: new FastHistogram({
       name: 'pacer_queue_wait_seconds',
       help: 'Time spent queued before dispatch',
-      labelNames: ['priority'],
+      labelNames: ['priority'] as const,
       buckets: QUEUE_BUCKETS,
       registers,
     }),
-    ttft: new Histogram({
+    ttft: new FastHistogram({
       name: 'pacer_ttft_seconds',
       help: 'Time to the first upstream byte',
-      labelNames: ['route', 'model'],
+      labelNames: ['route', 'model'] as const,
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    duration: new Histogram({
+    duration: new FastHistogram({
       name: 'pacer_request_duration_seconds',
       help: 'End-to-end request duration',
-      labelNames: ['route', 'model'],
+      labelNames: ['route', 'model'] as const,
       buckets: LATENCY_BUCKETS,
       registers,
     }),
