@@ -6,15 +6,11 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createBatcher } from './batcher.js';
+import { insertSql } from './sqlite-writer-protocol.js';
+import { createThreadWriter } from './sqlite-thread.js';
 import { buildAggregateSql, toRows, type Dialect } from './query.js';
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL, nearestRank } from './schema.js';
-import {
-  LEDGER_COLUMNS,
-  toColumnValues,
-  type Ledger,
-  type LedgerOptions,
-  type LedgerRecord,
-} from './types.js';
+import { toColumnValues, type Ledger, type LedgerOptions, type LedgerRecord } from './types.js';
 
 const DIALECT: Dialect = {
   placeholder: () => '?',
@@ -68,24 +64,25 @@ export function openSqliteLedger(path: string, opts: LedgerOptions = {}): Ledger
   migrate(db);
   registerPercentiles(db);
 
-  const insert = db.prepare(
-    `INSERT INTO pacer_usage (${LEDGER_COLUMNS.join(', ')}) VALUES (${LEDGER_COLUMNS.map(() => '?').join(', ')})`,
-  );
+  const insert = db.prepare(insertSql());
   const insertMany = db.transaction((batch: LedgerRecord[]) => {
     for (const r of batch) insert.run(toColumnValues(r));
   });
+  // Writes go to a thread of their own (sqlite-writer.ts) except for an in-memory database,
+  // which only this connection can see, and a read-only report.
+  const thread = memory || opts.mustExist ? null : createThreadWriter(path);
   const spend = db
     .prepare('SELECT COALESCE(SUM(cost_usd), 0) AS usd FROM pacer_usage WHERE tenant = ? AND ts >= ?')
     .pluck();
 
   const batcher = createBatcher({
-    write: (batch) => insertMany(batch),
+    write: thread ? (batch) => thread.write(batch.map(toColumnValues)) : (batch) => insertMany(batch),
     batchSize: opts.batchSize ?? 500,
     flushIntervalMs: opts.flushIntervalMs ?? 1000,
     maxPending: opts.maxPending ?? 100_000,
     onError: opts.onError,
-    // Small writes: each one blocks the event loop while it runs.
-    maxWrite: 250,
+    // Inline, each write blocks the event loop while it runs: keep them small.
+    maxWrite: thread ? 5000 : 250,
   });
   let open = true;
 
@@ -99,6 +96,7 @@ export function openSqliteLedger(path: string, opts: LedgerOptions = {}): Ledger
       try {
         await batcher.close();
       } finally {
+        await thread?.close();
         db.close();
       }
     },

@@ -35,6 +35,27 @@ describe('sqlite ledger specifics', () => {
     db.close();
   });
 
+  it('writes on a thread of its own: a locked database does not hold the event loop', async () => {
+    const path = join(dir, 'locked.sqlite');
+    const l = await createLedger(path);
+    const other = new Database(path);
+    other.exec('BEGIN EXCLUSIVE');
+    l.record(makeRecord({}));
+    const flushed = l.flush();
+    // Inline, the insert would wait on this thread for the lock (busy_timeout is 5 s) and this
+    // timer could not fire until then.
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(l.stats().pending).toBe(1);
+    other.exec('COMMIT');
+    other.close();
+    await flushed;
+    expect(l.stats()).toMatchObject({ pending: 0, written: 1 });
+    expect((await l.query())[0]?.requests).toBe(1);
+    await l.close();
+  });
+
   it('refuses to create a missing file when asked for an existing ledger', async () => {
     const path = join(dir, 'missing', 'ledger.sqlite');
     await expect(createLedger(`sqlite:${path}`, { mustExist: true })).rejects.toThrow(/no ledger database/);
