@@ -27,6 +27,7 @@ import { openOwnerStore } from './ownership/open.js';
 import { createOwnership } from './ownership/ownership.js';
 import { responseClaimer } from './ownership/response-claims.js';
 import { mountRealtime } from './routes/realtime.js';
+import { createLineBuffer, type LineBuffer } from './telemetry/line-buffer.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { createUpstream } from './upstream/client.js';
 import { createAdminRoute } from './routes/admin.js';
@@ -87,7 +88,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const keyStore = deps.keyLookup ? undefined : createKeyStoreLookup(config);
   const keyLookup = deps.keyLookup ?? keyStore?.lookup;
   const budgets = deps.budgets ?? createGatewayBudgets(sharedStoreOf(engine), clock);
-  const log = deps.log ?? ((line: string) => void process.stdout.write(line + '\n'));
+  const stdoutLog = deps.log ? undefined : createLineBuffer((text) => void process.stdout.write(text));
+  if (stdoutLog) process.once('exit', stdoutLog.flush);
+  const log = deps.log ?? (stdoutLog as LineBuffer);
   const opened =
     deps.ledger || isLedgerOff(config.ledger)
       ? undefined
@@ -253,6 +256,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
       await ctx.ledger?.close();
       await ownedStore?.close();
       keyStore?.close();
+      if (stdoutLog) {
+        stdoutLog.flush();
+        process.off('exit', stdoutLog.flush);
+      }
     },
   };
 }
