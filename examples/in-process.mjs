@@ -4,10 +4,12 @@
  *
  *   node examples/in-process.mjs
  *
- * Runs against a local simulator with a small TPM limit, so the pacing is visible.
+ * Runs against a local simulator with a small TPM limit, so the pacing is visible. `pacer`
+ * resolves as in an app that installed it: in this checkout, through package.json `exports`
+ * (a package may import itself by name), so `npm run build` must have run.
  */
 import OpenAI from 'openai';
-import { createPacer, startSimulator } from '../dist/index.js';
+import { createPacer, startSimulator } from 'pacer';
 
 // A simulator with 6 000 TPM and a 60x time scale (a "minute" lasts one second).
 const sim = await startSimulator({ port: 0, tpm: 6000, timeScale: 60, ttftMs: 0, tokensPerS: 100_000 });

@@ -5,10 +5,11 @@
  *   npm start                                   # in another terminal (demo mode), then
  *   PACER_BASE_URL=http://127.0.0.1:8787/v1 node examples/sdk-through-gateway.mjs
  *
- * Without PACER_BASE_URL it starts a demo gateway (embedded simulator) of its own.
+ * Without PACER_BASE_URL it starts a demo gateway (embedded simulator) of its own. `pacer`
+ * resolves through package.json `exports`, as in an app that installed it.
  */
 import OpenAI from 'openai';
-import { startGateway } from '../dist/index.js';
+import { startGateway } from 'pacer';
 
 const own = process.env['PACER_BASE_URL']
   ? null

@@ -110,6 +110,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       tpm: scenario.simulator.tpm,
       rpm: scenario.simulator.rpm,
       steady_window_s: steady,
+      ...(scenario.goals ? { goals: scenario.goals } : {}),
     },
     strategies: results,
     ...(baseline ? { baseline } : {}),

@@ -1,5 +1,7 @@
 import type { SimStats } from '../simulator/types.js';
+import { clientVisibleErrors, countOutcomes, DEADLINE_SHED_CODE } from './classify.js';
 import { estimateCostUsd } from './cost.js';
+import { checkGoals } from './goals.js';
 import type { Outcome } from './outcome.js';
 import { cdfPoints, jainIndex, summarize } from './percentiles.js';
 import type { StrategyReport } from './report-schema.js';
@@ -12,8 +14,8 @@ export interface RunRecord {
   upstream: string;
   gateway: string | null;
   outcomes: Outcome[];
-  /** Client-side HTTP attempts: ms from run start and status (null: no response). */
-  attempts: { atMs: number; status: number | null }[];
+  /** Client-side HTTP attempts: ms from run start, status (null: no response), and the gateway's own error code. */
+  attempts: { atMs: number; status: number | null; pacerErrorCode?: string | null }[];
   stats: SimStats | null;
   /** Wall-clock ms when the load started (aligned to a whole second). */
   runStartMs: number;
@@ -42,6 +44,7 @@ export function computeStrategyReport(run: RunRecord, ctx: RunContext): Strategy
     ok: zeros(),
     errors: zeros(),
     client_429: zeros(),
+    client_shed: zeros(),
     goodput_tpm: zeros(),
     upstream_accepted: zeros(),
     upstream_429: zeros(),
@@ -52,7 +55,12 @@ export function computeStrategyReport(run: RunRecord, ctx: RunContext): Strategy
   };
 
   for (const r of ctx.requests) add(s.sent, bin(r.atMs), 1);
-  for (const a of run.attempts) if (a.status === 429) add(s.client_429, bin(a.atMs), 1);
+  const isShed = (a: RunRecord['attempts'][number]): boolean =>
+    a.status === 429 && a.pacerErrorCode === DEADLINE_SHED_CODE;
+  for (const a of run.attempts) {
+    if (a.status === 429) add(s.client_429, bin(a.atMs), 1);
+    if (isShed(a)) add(s.client_shed, bin(a.atMs), 1);
+  }
   const errorsByKind: Record<string, number> = {};
   let input = 0;
   let output = 0;
@@ -100,6 +108,42 @@ export function computeStrategyReport(run: RunRecord, ctx: RunContext): Strategy
   const okE2e = run.outcomes.filter((o) => o.ok).map((o) => o.e2eMs);
   const ttft = run.outcomes.flatMap((o) => (o.ok && o.ttftMs !== null ? [o.ttftMs] : []));
   const tenants = tenantReports(run.outcomes, scenario);
+  const outcomes = countOutcomes(run.outcomes);
+  const visible = clientVisibleErrors(outcomes);
+
+  const summary: StrategyReport['summary'] = {
+    requests: total,
+    ok: okCount,
+    errors: total - okCount,
+    error_rate: total === 0 ? null : (total - okCount) / total,
+    errors_by_kind: errorsByKind,
+    outcomes,
+    client_visible_errors: visible,
+    client_visible_error_rate: total === 0 ? null : visible / total,
+    shed_attempts: run.attempts.filter(isShed).length,
+    goodput_pct: goodput === null ? null : (100 * goodput) / tpm,
+    goodput_tokens_per_min: goodput,
+    quota_used_pct: (100 * okCharge) / budget,
+    upstream_charged_pct: charged === null ? null : (100 * charged) / tpm,
+    upstream: st
+      ? {
+          requests: st.requests,
+          accepted: st.accepted,
+          rejected_429: st.rejected_429,
+          errors_5xx: st.errors_5xx,
+          rate_429: st.requests === 0 ? null : st.rejected_429 / st.requests,
+          tokens_charged: st.tokens_charged,
+        }
+      : null,
+    client_429: run.attempts.filter((a) => a.status === 429).length,
+    retries,
+    ttft_ms: summarize(ttft),
+    e2e_ms: summarize(okE2e),
+    queue_ms: queue.length === 0 ? null : summarize(queue),
+    usage_tokens: { input, output },
+    cost_usd: estimateCostUsd(scenario.model, input, output),
+    fairness_jain: tenants.length < 2 ? null : jainIndex(tenants.map((t) => t.success_rate ?? 0)),
+  };
 
   return {
     name: run.name,
@@ -107,35 +151,8 @@ export function computeStrategyReport(run: RunRecord, ctx: RunContext): Strategy
     gateway: run.gateway,
     skipped: null,
     wall_s: run.wallS,
-    summary: {
-      requests: total,
-      ok: okCount,
-      errors: total - okCount,
-      error_rate: total === 0 ? null : (total - okCount) / total,
-      errors_by_kind: errorsByKind,
-      goodput_pct: goodput === null ? null : (100 * goodput) / tpm,
-      goodput_tokens_per_min: goodput,
-      quota_used_pct: (100 * okCharge) / budget,
-      upstream_charged_pct: charged === null ? null : (100 * charged) / tpm,
-      upstream: st
-        ? {
-            requests: st.requests,
-            accepted: st.accepted,
-            rejected_429: st.rejected_429,
-            errors_5xx: st.errors_5xx,
-            rate_429: st.requests === 0 ? null : st.rejected_429 / st.requests,
-            tokens_charged: st.tokens_charged,
-          }
-        : null,
-      client_429: run.attempts.filter((a) => a.status === 429).length,
-      retries,
-      ttft_ms: summarize(ttft),
-      e2e_ms: summarize(okE2e),
-      queue_ms: queue.length === 0 ? null : summarize(queue),
-      usage_tokens: { input, output },
-      cost_usd: estimateCostUsd(scenario.model, input, output),
-      fairness_jain: tenants.length < 2 ? null : jainIndex(tenants.map((t) => t.success_rate ?? 0)),
-    },
+    summary,
+    goals: scenario.goals ? checkGoals(summary, scenario.goals) : null,
     tenants,
     series: s,
     cdf: { e2e_ms: cdfPoints(okE2e), ttft_ms: cdfPoints(ttft) },

@@ -15,6 +15,8 @@ export interface Outcome {
   errorKind: ErrorKind | null;
   /** Last HTTP status seen, null when no response arrived. */
   status: number | null;
+  /** x-pacer-error-code of the last answer: set only on errors the gateway made itself. */
+  pacerErrorCode: string | null;
   endMs: number;
   /** From arrival to the first content delta (streams only). */
   ttftMs: number | null;
@@ -33,6 +35,7 @@ export interface Attempt {
   ok: boolean;
   errorKind: ErrorKind | null;
   status: number | null;
+  pacerErrorCode: string | null;
   firstDeltaAt: number | null;
   queueMs: number | null;
   retries: number;
@@ -46,6 +49,7 @@ export function emptyAttempt(errorKind: ErrorKind | null = null): Attempt {
     ok: false,
     errorKind,
     status: null,
+    pacerErrorCode: null,
     firstDeltaAt: null,
     queueMs: null,
     retries: 0,
@@ -65,6 +69,7 @@ export function toOutcome(r: PlannedRequest, a: Attempt, runStart: number, endAt
     ok: a.ok,
     errorKind: a.errorKind,
     status: a.status,
+    pacerErrorCode: a.pacerErrorCode,
     endMs: endAt - runStart,
     ttftMs: a.firstDeltaAt === null ? null : Math.max(0, a.firstDeltaAt - arrival),
     e2eMs: Math.max(0, endAt - arrival),

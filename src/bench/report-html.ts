@@ -1,5 +1,6 @@
 import type { Report, StrategyReport } from './report-schema.js';
 import { escapeXml as esc, lineChart, PALETTE, type Line } from './svg.js';
+import { goalRows } from './goals-table.js';
 import { fairnessRows, summaryRows } from './table.js';
 
 /** 3-second centered moving average: per-second counts are too spiky to read. */
@@ -31,6 +32,14 @@ ${table(f.head, f.rows)}
 ${f.notes.map((n) => `<p class="meta">${esc(n)}</p>`).join('\n')}`;
 }
 
+function goalsSection(report: Report): string {
+  const g = goalRows(report);
+  if (!g) return '';
+  return `<h2>Goals</h2>
+${table(g.head, g.rows)}
+<p class="meta">${esc(g.note)}</p>`;
+}
+
 function strategySection(s: StrategyReport, report: Report, color: string): string {
   if (s.skipped) return `<section><h2>${esc(s.name)}</h2><p>Skipped: ${esc(s.skipped)}</p></section>`;
   const tpm = report.scenario.tpm;
@@ -57,6 +66,15 @@ function strategySection(s: StrategyReport, report: Report, color: string): stri
     lines: [
       { name: 'upstream 429', color: '#dc2626', points: pairs(t, s.series.upstream_429) },
       { name: 'client-seen 429', color: '#f59e0b', points: pairs(t, s.series.client_429), dashed: true },
+      ...(s.series.client_shed?.some((v) => v > 0)
+        ? [
+            {
+              name: 'of which Pacer deadline sheds',
+              color: '#2563eb',
+              points: pairs(t, s.series.client_shed),
+            },
+          ]
+        : []),
       { name: 'client errors', color: '#111827', points: pairs(t, s.series.errors) },
     ],
   });
@@ -135,7 +153,8 @@ td:first-child,th:first-child{text-align:left}th{background:#f9fafb}
 <p class="meta">${sc.planned_requests} requests (Poisson, ${sc.rate_per_s.toFixed(2)}/s${sc.demand === null ? '' : `, demand ${sc.demand}x the token ceiling`}) over ${sc.duration_s} s, model ${esc(sc.model)}, seed ${sc.seed}, time scale ${sc.time_scale} (a minute lasts ${(60 / sc.time_scale).toFixed(1)} s), limits ${sc.tpm} TPM / ${sc.rpm} RPM. Steady state: seconds ${sc.steady_window_s[0]}–${sc.steady_window_s[1]}. Generated ${esc(report.created_at)}.</p>
 <h2>Summary</h2>
 ${table(head, rows)}
-<p class="meta">Goodput: admission tokens (prompt chars / 4 + requested output) of successful requests per simulated minute in the steady window, as % of TPM; a strategy that queues can spread the initial full bucket over the window and exceed 100%. Quota used: successful tokens of the whole run / (one full bucket + TPM × simulated minutes run). Up 429s: the simulator's rejected_429 / requests. Latencies are measured from each request's planned arrival (open loop), TTFT to the first content delta of streams.</p>
+<p class="meta">Goodput: admission tokens (prompt chars / 4 + requested output) of successful requests per simulated minute in the steady window, as % of TPM; a strategy that queues can spread the initial full bucket over the window and exceed 100%. Quota used: successful tokens of the whole run / (one full bucket + TPM × simulated minutes run). Each request ends as ok, shed (Pacer's deadline 429, at once, never sent upstream), up 429 to client, other errors (5xx, network, broken stream) or unfinished (still queued, in flight or waiting to retry when the drain ended); client-visible errors are the up 429s and other errors. Up 429s: the simulator's rejected_429 / requests; client 429s count every attempt, Pacer's sheds in brackets. Latencies are measured from each request's planned arrival (open loop), TTFT to the first content delta of streams.</p>
+${goalsSection(report)}
 ${fairnessSection(report)}
 <div class="charts">${charts.join('')}</div>
 ${report.strategies.map((s) => strategySection(s, report, colorOf(s.name))).join('\n')}

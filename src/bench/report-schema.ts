@@ -20,6 +20,8 @@ const seriesSchema = z.object({
   errors: z.array(num),
   /** 429 responses the client itself received (retried ones included). */
   client_429: z.array(num),
+  /** Of those, Pacer's deadline sheds (x-pacer-error-code PACER_DEADLINE_EXCEEDED). Added later. */
+  client_shed: z.array(num).optional(),
   /** Admission charge of requests that succeeded, as tokens per simulated minute. */
   goodput_tpm: z.array(num),
   upstream_accepted: z.array(num),
@@ -42,6 +44,33 @@ const tenantSchema = z.object({
   queue_ms: summarySchema.nullable().optional(),
 });
 
+/** Final outcome of each request (src/bench/classify.ts); they sum to `requests`. */
+const outcomesSchema = z.object({
+  ok: z.number().int(),
+  /** Answered at once by Pacer's deadline 429 and never sent upstream (by design when it cannot fit). */
+  shed: z.number().int(),
+  /** A 429 from the upstream reached the client. */
+  upstream_429: z.number().int(),
+  /** 5xx, network, broken stream, other 4xx or gateway refusals. */
+  other_error: z.number().int(),
+  /** Queued, in flight or waiting to retry when the drain ended. */
+  unfinished: z.number().int(),
+});
+
+/** One goal checked on the data: null when the run could not measure it. */
+const goalSchema = z.object({ value: maybe, target: num, goal_met: z.boolean().nullable() });
+
+export const goalsSchema = z.object({
+  /** Steady-state goodput, % of the token ceiling: at least `target`. */
+  goodput_pct: goalSchema,
+  /** % of upstream attempts answered 429: at most `target`. */
+  upstream_429_pct: goalSchema,
+  /** Requests ending in an error the client saw while its deadline allowed: at most `target`. */
+  client_visible_errors: goalSchema,
+  /** All three met (null when one could not be measured and none failed). */
+  met: z.boolean().nullable(),
+});
+
 export const strategyReportSchema = z.object({
   name: z.string(),
   /** Upstream the traffic went to, and the gateway URL when the strategy is `pacer`. */
@@ -56,6 +85,13 @@ export const strategyReportSchema = z.object({
     errors: z.number().int(),
     error_rate: maybe,
     errors_by_kind: z.record(z.string(), z.number().int()),
+    /** Fields below up to `client_visible_error_rate` were added later; older reports lack them. */
+    outcomes: outcomesSchema.optional(),
+    /** upstream_429 + other_error: errors while the deadline allowed (not sheds, not unfinished). */
+    client_visible_errors: z.number().int().optional(),
+    client_visible_error_rate: maybe.optional(),
+    /** Attempts Pacer answered with its deadline shed (SDK retries of one request included). */
+    shed_attempts: z.number().int().optional(),
     /** Steady-state goodput as % of the token ceiling (TPM). */
     goodput_pct: maybe,
     goodput_tokens_per_min: maybe,
@@ -82,6 +118,8 @@ export const strategyReportSchema = z.object({
     cost_usd: num,
     fairness_jain: maybe,
   }),
+  /** The scenario's goals checked on this strategy's figures (absent when it sets none). */
+  goals: goalsSchema.nullable().optional(),
   tenants: z.array(tenantSchema),
   series: seriesSchema,
   cdf: z.object({ e2e_ms: z.array(z.tuple([num, num])), ttft_ms: z.array(z.tuple([num, num])) }),
@@ -147,6 +185,14 @@ export const reportSchema = z.object({
     rpm: num,
     /** Seconds of the run used for steady-state figures: [from, to). */
     steady_window_s: z.tuple([num, num]),
+    /** The goals the scenario sets (burst: issue #3's for pacer); absent when none. */
+    goals: z
+      .object({
+        goodput_min_pct: num,
+        upstream_429_max_pct: num,
+        client_visible_errors_max: z.number().int(),
+      })
+      .optional(),
   }),
   strategies: z.array(strategyReportSchema),
   /** Paired baseline (scenario `baseline:`): pacer again on the same plan without some tenants. */
@@ -165,3 +211,4 @@ export type Report = z.infer<typeof reportSchema>;
 export type StrategyReport = z.infer<typeof strategyReportSchema>;
 export type SummaryReport = z.infer<typeof summarySchema>;
 export type FairnessReport = z.infer<typeof fairnessSchema>;
+export type GoalsReport = z.infer<typeof goalsSchema>;

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock } from '../platform/system.js';
 import type { Clock } from '../core/clock.js';
+import { createDrainWindow } from './drain.js';
 import { computeStrategyReport, type RunRecord } from './metrics.js';
 import { emptyAttempt, toOutcome, type Outcome } from './outcome.js';
 import type { Progress } from './progress.js';
@@ -66,6 +67,7 @@ async function drive(
   // Whole-second start, so client bins line up with the simulator's per-second timeline.
   const runStart = Math.ceil((clock.now() + 100) / 1000) * 1000;
   const attempts: RunRecord['attempts'] = [];
+  const drain = createDrainWindow(o.scenario.drain_s * 1000);
   const strategy = createStrategy(
     name,
     {
@@ -73,7 +75,10 @@ async function drive(
       apiKey: gateway ? tenantKey(o.scenario.tenants[0]?.name ?? 'default') : upstream.apiKey,
       timeScale: o.timeScale,
       now: () => clock.now(),
-      onAttempt: (status, at) => attempts.push({ atMs: at - runStart, status }),
+      onAttempt: (status, at, hints) => {
+        attempts.push({ atMs: at - runStart, status, pacerErrorCode: hints?.pacerErrorCode ?? null });
+        if (hints?.retryAfterMs != null) drain.told(at, hints.retryAfterMs);
+      },
     },
     o.seed,
   );
@@ -121,10 +126,11 @@ async function drive(
   await sleep(Math.max(0, runStart - clock.now()));
   await schedule(o.requests, runStart, clock, fire);
 
-  // Drain: give in-flight requests drain_s, then cut them; cut ones count as errors.
+  // Drain: give in-flight requests drain_s (after the last retry a client was told to make, if
+  // later), then cut them; cut ones are reported as unfinished.
   draining = true;
-  const drainUntil = clock.now() + o.scenario.drain_s * 1000;
-  while (pending.size > 0 && clock.now() < drainUntil) await Promise.race([sleep(50), ...pending]);
+  drain.loadEnded(clock.now());
+  while (pending.size > 0 && clock.now() < drain.until()) await Promise.race([sleep(50), ...pending]);
   cut.abort();
   const cutDeadline = clock.now() + 2000;
   while (pending.size > 0 && clock.now() < cutDeadline) await Promise.race([sleep(50), ...pending]);

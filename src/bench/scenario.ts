@@ -88,6 +88,17 @@ export const scenarioSchema = z
     /** Gateway config for the pacer strategy (pacer.yaml keys, e.g. burst_seconds); checked by the gateway. */
     gateway: z.record(z.string(), z.unknown()).default({}),
     strategies: z.array(z.enum(STRATEGY_NAMES)).min(1).default(['naive', 'backoff', 'sdk', 'pacer']),
+    /**
+     * Goals checked on every strategy's figures and printed pass/fail (burst: issue #3's goal for
+     * pacer). Client-visible errors exclude deadline sheds and requests unfinished at the drain.
+     */
+    goals: z
+      .strictObject({
+        goodput_min_pct: z.number().min(0).max(1000),
+        upstream_429_max_pct: z.number().min(0).max(100),
+        client_visible_errors_max: z.number().int().min(0),
+      })
+      .optional(),
     /** Runs pacer again on the same plan without these tenants' requests, and compares (fairness). */
     baseline: z
       .strictObject({ without: z.array(z.string().min(1)).min(1, 'name at least one tenant') })

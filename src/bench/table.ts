@@ -1,3 +1,4 @@
+import { formatGoals } from './goals-table.js';
 import type { Report, StrategyReport } from './report-schema.js';
 
 const n0 = (v: number | null | undefined): string =>
@@ -12,9 +13,13 @@ export function summaryRows(report: Report): { head: string[]; rows: string[][] 
     'goodput',
     'quota used',
     'ok',
-    'errors',
-    'up 429s',
-    'client 429s',
+    'shed',
+    'up 429 to client',
+    'other errors',
+    'unfinished',
+    'client-visible errors',
+    'up 429s (% attempts)',
+    'client 429s (shed)',
     'retries',
     'ttft p50/p95/p99 ms',
     'e2e p50/p95/p99 ms',
@@ -25,14 +30,24 @@ export function summaryRows(report: Report): { head: string[]; rows: string[][] 
     if (s.skipped) return [s.name, `skipped: ${s.skipped}`, ...new Array<string>(head.length - 2).fill('')];
     const m = s.summary;
     const up = m.upstream ? `${m.upstream.rejected_429} (${pct((m.upstream.rate_429 ?? 0) * 100)})` : 'n/a';
+    const o = m.outcomes;
+    const count = (v: number | undefined): string => (v === undefined ? '-' : String(v));
+    const visible =
+      m.client_visible_errors === undefined
+        ? '-'
+        : `${m.client_visible_errors} (${pct((m.client_visible_error_rate ?? 0) * 100)})`;
     return [
       s.name,
       pct(m.goodput_pct),
       pct(m.quota_used_pct),
       `${m.ok}/${m.requests}`,
-      `${m.errors} (${pct((m.error_rate ?? 0) * 100)})`,
+      count(o?.shed),
+      count(o?.upstream_429),
+      count(o?.other_error),
+      count(o?.unfinished),
+      visible,
       up,
-      String(m.client_429),
+      `${m.client_429} (${m.shed_attempts ?? 0})`,
       String(m.retries),
       `${n0(m.ttft_ms.p50)}/${n0(m.ttft_ms.p95)}/${n0(m.ttft_ms.p99)}`,
       `${n0(m.e2e_ms.p50)}/${n0(m.e2e_ms.p95)}/${n0(m.e2e_ms.p99)}`,
@@ -51,9 +66,11 @@ export function formatTable(report: Report): string {
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   const sc = report.scenario;
   const title = `scenario ${sc.name}: ${sc.planned_requests} requests over ${sc.duration_s}s at ${sc.rate_per_s.toFixed(1)}/s, time scale ${sc.time_scale}, ceiling ${sc.tpm} TPM; goodput = steady-state successful tokens / TPM; quota used = successful tokens / (full bucket + TPM x minutes run)`;
-  const main = [title, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-  const fairness = formatFairness(report);
-  return fairness === '' ? main : `${main}\n\n${fairness}`;
+  const legend = `outcome of each request: ok | shed = Pacer's deadline 429, never sent upstream | up 429 to client | other errors (5xx, network, stream) | unfinished when the drain ended; client-visible errors = up 429 + other (errors while the deadline allowed)`;
+  const main = [title, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), legend].join(
+    '\n',
+  );
+  return [main, formatGoals(report), formatFairness(report)].filter((x) => x !== '').join('\n\n');
 }
 
 const ms = (v: number | null): string =>

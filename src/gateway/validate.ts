@@ -1,10 +1,10 @@
 /**
  * Request validation before anything is queued: JSON, a top-level allow-list per endpoint (the
- * real API's request fields, openai-api.md §3.1, §4, §5.1, plus the SDK's current params), and
- * the few fields the gateway itself needs.
+ * real API's request fields and every field the installed SDK declares, shared with the
+ * simulator and worded as it answers), and the few fields the gateway itself needs.
  */
 import { PacerError } from '../core/errors.js';
-import { REQUEST_FIELDS as ALLOWED } from '../core/openai/request-fields.js';
+import { unknownField, unknownFieldMessage } from '../core/openai/request-fields.js';
 import { checkContentTypes } from './validate-content.js';
 
 export type InferenceRoute = 'chat' | 'responses' | 'embeddings';
@@ -34,11 +34,9 @@ export function parseRequest(route: InferenceRoute, raw: Buffer): ParsedRequest 
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     throw invalid('The request body must be a JSON object.', null);
   const obj = body as Record<string, unknown>;
-  const allowed = ALLOWED[route];
-  for (const key in obj) {
-    if (!allowed.has(key))
-      throw new PacerError('PACER_UNKNOWN_PARAMETER', `Unknown parameter: '${key}'.`, { param: key });
-  }
+  const unknown = unknownField(route, obj);
+  if (unknown !== undefined)
+    throw new PacerError('PACER_UNKNOWN_PARAMETER', unknownFieldMessage(route, unknown), { param: unknown });
   const model = obj['model'];
   if (typeof model !== 'string' || model === '')
     throw invalid("Missing required parameter: 'model'.", 'model');

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { forkRng, type Clock, type Rng } from '../core/clock.js';
-import { openaiError, retryAfterHeaders } from '../core/errors.js';
+import { openaiError } from '../core/errors.js';
 import type { ModelInfo } from '../core/models.js';
 import { systemClock } from '../platform/system.js';
 import { writeJson } from './http.js';
@@ -11,6 +11,7 @@ import {
   type RateLimitService,
 } from './limits/service.js';
 import { resolveOptions, type ResolvedSimOptions, type SimOptions } from './options.js';
+import { simRetryAfterHeaders } from './retry-after.js';
 import { createStats, type StatsRecorder } from './stats.js';
 
 export interface SendOptions {
@@ -54,7 +55,9 @@ export interface SimContext {
   headers(opts?: SendOptions): Record<string, string>;
   sendJson(res: ServerResponse, status: number, body: unknown, opts?: SendOptions): void;
   sendError(res: ServerResponse, status: number, message: string, opts?: ErrorOptions): void;
-  /** 429 with retry-after (and retry-after-ms unless disabled). */
+  /** retry-after (and retry-after-ms when enabled) for a wait of `wallMs`, as retry-after.ts says. */
+  retryAfterHeaders(wallMs: number): Record<string, string>;
+  /** 429 with retry-after (and retry-after-ms when enabled). */
   sendRateLimited(
     res: ServerResponse,
     message: string,
@@ -136,13 +139,12 @@ export function createSimContext(options: SimOptions = {}, deps: ContextDeps = {
         o,
       );
     },
+    retryAfterHeaders: (wallMs) => simRetryAfterHeaders(wallMs, opts),
     sendRateLimited(res, message, type, retryAfterMs, o = {}) {
-      const extra: Record<string, string> = { ...o.headers };
-      if (retryAfterMs !== undefined) {
-        const ra = retryAfterHeaders(retryAfterMs);
-        extra['retry-after'] = ra['retry-after']!;
-        if (opts.retryAfterMs) extra['retry-after-ms'] = ra['retry-after-ms']!;
-      }
+      const extra: Record<string, string> = {
+        ...o.headers,
+        ...(retryAfterMs === undefined ? {} : simRetryAfterHeaders(retryAfterMs, opts)),
+      };
       const code = type === 'insufficient_quota' ? 'insufficient_quota' : 'rate_limit_exceeded';
       sendJson(res, 429, openaiError(message, type, code, null), { ...o, headers: extra });
     },

@@ -68,7 +68,7 @@ export function resolveOptions(o: SimOptions = {}): ResolvedSimOptions {
     faultReset: o.faultReset ?? 0,
     timeScale,
     seed: o.seed ?? 42,
-    retryAfterMs: o.retryAfterMs ?? true,
+    retryAfterMs: o.retryAfterMs ?? false,
     settleUsage: o.settleUsage ?? false,
     batchDelayMs: o.batchDelayMs ?? 2000,
     apiKey: o.apiKey,

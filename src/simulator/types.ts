@@ -19,7 +19,10 @@ export interface SimulatorOptions {
   /** 10 makes a "minute" last 6 s (windows, resets and latencies scale with it). */
   timeScale?: number;
   seed?: number;
-  /** Send retry-after-ms on 429s as well as retry-after (default true). */
+  /**
+   * Send retry-after-ms on 429s as well as retry-after (default false: api.openai.com sends only
+   * retry-after, openai-api.md §9; Azure OpenAI sends both).
+   */
   retryAfterMs?: boolean;
   /** After a request completes, settle the token charge to actual usage (default false). */
   settleUsage?: boolean;

@@ -1,3 +1,5 @@
+import { unknownField, unknownFieldMessage, type RequestEndpoint } from '../core/openai/request-fields.js';
+
 /** A 400 (or other status) the request itself caused; routes turn it into the OpenAI body. */
 export class InvalidRequest extends Error {
   constructor(
@@ -49,14 +51,11 @@ export function parseBody(raw: Buffer): Body {
   return value as Body;
 }
 
-/** Chat and embeddings word it the legacy way; the Responses API names the parameter. */
-export function rejectUnknown(body: Body, known: ReadonlySet<string>, style: 'legacy' | 'responses'): void {
-  for (const key in body) {
-    if (known.has(key)) continue;
-    if (style === 'responses')
-      throw new InvalidRequest(`Unknown parameter: '${key}'.`, key, 'unknown_parameter');
-    throw new InvalidRequest(`Unrecognized request argument supplied: ${key}`, key, 'unknown_parameter');
-  }
+/** The shared allow-list and wording (core/openai/request-fields.ts), as the gateway applies them. */
+export function rejectUnknown(body: Body, endpoint: RequestEndpoint): void {
+  const key = unknownField(endpoint, body);
+  if (key !== undefined)
+    throw new InvalidRequest(unknownFieldMessage(endpoint, key), key, 'unknown_parameter');
 }
 
 export function optInt(body: Body, key: string, min?: number, max?: number): number | undefined {

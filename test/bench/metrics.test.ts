@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { formatGoals } from '../../src/bench/goals-table.js';
 import { computeStrategyReport, type RunRecord } from '../../src/bench/metrics.js';
+import type { Report } from '../../src/bench/report-schema.js';
 import type { Outcome } from '../../src/bench/outcome.js';
 import { parseScenario } from '../../src/bench/scenario.js';
 import { buildPlan } from '../../src/bench/workload.js';
@@ -22,6 +24,7 @@ function outcome(i: number, endMs: number, ok: boolean, tenant = 'a', extra: Par
     ok,
     errorKind: ok ? null : 'rate_limited',
     status: ok ? 200 : 429,
+    pacerErrorCode: null,
     endMs,
     ttftMs: ok ? 10 : null,
     e2eMs: 50 + i,
@@ -137,5 +140,94 @@ describe('computeStrategyReport', () => {
     expect(r.summary.upstream_charged_pct).toBeNull();
     expect(r.summary.error_rate).toBeNull();
     expect(r.summary.goodput_pct).toBe(0);
+  });
+
+  it('classifies outcomes, counts shed attempts and checks the scenario goals', () => {
+    const withGoals = parseScenario(`name: g
+load: { demand: 2 }
+prompt_tokens: [{ tokens: 100 }]
+output_tokens: [{ tokens: 100 }]
+simulator: { tpm: 6000, time_scale: 10 }
+goals: { goodput_min_pct: 97, upstream_429_max_pct: 0.5, client_visible_errors_max: 0 }
+`);
+    const shed = {
+      errorKind: 'rate_limited' as const,
+      status: 429,
+      pacerErrorCode: 'PACER_DEADLINE_EXCEEDED',
+    };
+    const outcomes = [
+      ...[0, 1, 2, 3, 4].map((i) => outcome(i, 1000 + i * 100, true)),
+      outcome(5, 1500, false, 'a', shed),
+      outcome(6, 1600, false, 'a', shed),
+      outcome(7, 3900, false, 'a', { errorKind: 'cut', status: null }),
+    ];
+    const run: RunRecord = {
+      name: 'pacer',
+      upstream: 'u',
+      gateway: 'g',
+      outcomes,
+      attempts: [
+        { atMs: 1200, status: 429, pacerErrorCode: 'PACER_DEADLINE_EXCEEDED' },
+        { atMs: 1400, status: 429, pacerErrorCode: 'PACER_DEADLINE_EXCEEDED' },
+        { atMs: 1500, status: 429, pacerErrorCode: 'PACER_DEADLINE_EXCEEDED' },
+        { atMs: 1600, status: 200, pacerErrorCode: null },
+      ],
+      stats: {
+        requests: 5,
+        accepted: 5,
+        rejected_429: 0,
+        errors_5xx: 0,
+        tokens_in: 0,
+        tokens_out: 0,
+        tokens_charged: 1000,
+        client_secrets_minted: 0,
+        realtime_sessions: 0,
+        timeline: [],
+      },
+      runStartMs: 0,
+      wallS: 4,
+    };
+    const plan = buildPlan(withGoals, { durationS: 4 });
+    const r = computeStrategyReport(run, {
+      scenario: withGoals,
+      requests: plan.requests,
+      timeScale: 10,
+      steady: [1, 2],
+    });
+    expect(r.summary.outcomes).toEqual({ ok: 5, shed: 2, upstream_429: 0, other_error: 0, unfinished: 1 });
+    expect(r.summary.errors).toBe(3); // the old figure, kept: every request that did not succeed
+    expect(r.summary.client_visible_errors).toBe(0);
+    expect(r.summary.shed_attempts).toBe(3);
+    expect(r.series.client_shed).toEqual([0, 3, 0, 0]);
+    // Second 1 holds all five successes: 5 x 200 tokens x 6 = 6000 tokens/min = 100 %.
+    expect(r.goals).toEqual({
+      goodput_pct: { value: 100, target: 97, goal_met: true },
+      upstream_429_pct: { value: 0, target: 0.5, goal_met: true },
+      client_visible_errors: { value: 0, target: 0, goal_met: true },
+      met: true,
+    });
+
+    const failing = computeStrategyReport(
+      {
+        ...run,
+        name: 'naive',
+        outcomes: [...outcomes, outcome(8, 1700, false)],
+        stats: { ...run.stats!, rejected_429: 1 },
+      },
+      { scenario: withGoals, requests: plan.requests, timeScale: 10, steady: [1, 2] },
+    );
+    expect(failing.summary.client_visible_errors).toBe(1);
+    expect(failing.goals).toMatchObject({
+      upstream_429_pct: { value: 20, goal_met: false },
+      client_visible_errors: { value: 1, goal_met: false },
+      met: false,
+    });
+    const report = {
+      scenario: { name: 'g', drain_s: 5, goals: withGoals.goals },
+      strategies: [r, failing],
+    } as unknown as Report;
+    const text = formatGoals(report);
+    expect(text).toMatch(/^pacer\s+100\.0% pass\s+0\.0% pass\s+0 pass\s+pass$/m);
+    expect(text).toMatch(/^naive\s.*20\.0% FAIL\s+1 FAIL\s+FAIL$/m);
   });
 });

@@ -53,7 +53,15 @@ describe('runBench (real simulator, gateway and SDK on 127.0.0.1)', () => {
     expect(html).not.toMatch(/\s(src|href)=/i);
 
     const table = formatTable(report);
-    expect(table.split('\n')).toHaveLength(3 + 3);
+    // Title, head, rule, three rows and the outcome legend; steady sets no goals.
+    expect(table.split('\n')).toHaveLength(3 + 3 + 1);
     expect(table).toMatch(/^naive\s/m);
+    expect(table).not.toContain('goals of scenario');
+    for (const s of parsed.strategies) {
+      const o = s.summary.outcomes!;
+      expect(o.ok + o.shed + o.upstream_429 + o.other_error + o.unfinished).toBe(planned);
+      expect(s.summary.client_visible_errors).toBe(o.upstream_429 + o.other_error);
+      expect(s.goals).toBeNull();
+    }
   }, 40_000);
 });

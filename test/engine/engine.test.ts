@@ -225,6 +225,37 @@ describe('engine', () => {
     expect(r).toMatchObject({ ok: true, queuedMs: 700 });
   });
 
+  it('a 429 as api.openai.com sends it (retry-after seconds, no -ms) pauses the pool for exactly that', async () => {
+    for (const [value, ms, timeScale] of [
+      ['1', 1000, 1],
+      ['0.05', 50, 20], // a time-scaled simulator's whole simulated second
+    ] as const) {
+      const { time, engine } = setup({ timeScale });
+      const now = time.clock.now();
+      engine.observe({
+        pool: POOL,
+        status: 429,
+        headers: {
+          'retry-after': value,
+          'x-ratelimit-limit-tokens': '60000',
+          'x-ratelimit-remaining-tokens': '0',
+          'x-ratelimit-reset-tokens': '1m0s',
+        },
+        sentAt: now - 10,
+        receivedAt: now,
+        rateLimitType: 'requests',
+      });
+      expect(engine.snapshot()[0]!.pausedUntil).toBe(now + ms);
+      let r: AcquireResult | undefined;
+      void engine.acquire(req(1)).then((x) => (r = x));
+      await time.advance(ms - 1);
+      expect(r).toBeUndefined();
+      await time.advance(1);
+      expect(r).toMatchObject({ ok: true, queuedMs: ms });
+      engine.close();
+    }
+  });
+
   it('remaining headers tighten the buckets, stale ones are ignored', async () => {
     const { time, engine } = setup();
     const now = time.clock.now();

@@ -1,4 +1,5 @@
 import { take, adjust, type BucketPolicy, type BucketState } from '../../src/core/limiter/bucket.js';
+import { formatDuration } from '../../src/core/openai/duration.js';
 
 /**
  * A pure model of an OpenAI-like upstream: per dimension a minute bucket (capacity = limit,
@@ -7,6 +8,9 @@ import { take, adjust, type BucketPolicy, type BucketState } from '../../src/cor
  * sub-minute bucket holding `sliceSeconds` of the rate (a request larger than it passes from a
  * full one).
  * Charged at admission (input estimate + max output), optionally settled to actual usage.
+ * Headers as api.openai.com sends them (openai-api.md §1.1, §9): the six x-ratelimit-* with
+ * Go-duration resets, and on a 429 `retry-after` in whole seconds (at least 1) with no
+ * `retry-after-ms`, so the engine is exercised on what the real API gives it.
  */
 export interface UpstreamModel {
   admit(
@@ -64,20 +68,29 @@ export function createUpstreamModel(
         st.ts = r.ts.state;
         model.charged += tokens;
       } else model.rejected++;
+      const remRequests = Math.max(0, Math.floor(st.rm!.level));
+      const remTokens = Math.max(0, Math.floor((st.tm ?? r.tm.state).level));
       const headers = {
         'x-ratelimit-limit-requests': String(rpm),
-        'x-ratelimit-remaining-requests': String(Math.max(0, Math.floor(st.rm!.level))),
+        'x-ratelimit-remaining-requests': String(remRequests),
+        'x-ratelimit-reset-requests': formatDuration(((rpm - remRequests) * 60_000) / rpm),
         'x-ratelimit-limit-tokens': String(tpm),
-        'x-ratelimit-remaining-tokens': String(Math.max(0, Math.floor((st.tm ?? r.tm.state).level))),
+        'x-ratelimit-remaining-tokens': String(remTokens),
+        'x-ratelimit-reset-tokens': formatDuration(((tpm - remTokens) * 60_000) / tpm),
       };
-      return ok
-        ? { ok, headers }
-        : {
-            ok,
-            headers: { ...headers, 'retry-after-ms': '1000' },
-            type: r.tm.allowed && r.ts.allowed ? 'requests' : 'tokens',
-            slice: sliceCount >= sliceCap,
-          };
+      if (ok) return { ok, headers };
+      // The wait until this request would have fitted: the next slice, or the missing refill
+      // (a request larger than the slice bucket fits once that bucket is full: its own wait).
+      const waits = [r.rm, r.rs, r.tm, r.ts].map((d) =>
+        d.allowed || !Number.isFinite(d.waitMs) ? 0 : d.waitMs,
+      );
+      const waitMs = Math.max(sliceCount >= sliceCap ? (s + 1) * 1000 - now : 0, ...waits);
+      return {
+        ok,
+        headers: { ...headers, 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+        type: r.tm.allowed && r.ts.allowed ? 'requests' : 'tokens',
+        slice: sliceCount >= sliceCap,
+      };
     },
     settle(now, reserved, actual) {
       if (!opts.settle) return;

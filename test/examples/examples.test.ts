@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +11,16 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 describe('examples', { timeout: 60_000 }, () => {
   it('dist is built', () => {
     expect(existsSync(`${root}dist/index.js`), 'run `npm run build` first').toBe(true);
+  });
+
+  it("the runnable examples import the package as 'pacer' (package.json exports), as the README shows", () => {
+    const scripts = readdirSync(`${root}examples`).filter((f) => f.endsWith('.mjs'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const f of scripts) {
+      const text = readFileSync(`${root}examples/${f}`, 'utf8');
+      expect(text, f).toMatch(/from 'pacer';/);
+      expect(text, f).not.toMatch(/from '\.\.?\//);
+    }
   });
 
   it('sdk-through-gateway.mjs talks to a demo gateway with the official SDK', async () => {

@@ -138,6 +138,27 @@ describe('errors are OpenAI-shaped', () => {
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   });
 
+  it('fields the current SDK declares (prompt_cache_options, moderation) pass the gateway and the simulator', async () => {
+    const extra = {
+      prompt_cache_options: { ttl: '30m' as const },
+      moderation: { model: 'omni-moderation-latest' },
+    };
+    const chat = await h.client().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'x' }],
+      max_completion_tokens: 5,
+      ...extra,
+    });
+    expect(chat.object).toBe('chat.completion');
+    const resp = await h.client().responses.create({
+      model: 'gpt-4o-mini',
+      input: 'x',
+      max_output_tokens: 16,
+      ...extra,
+    });
+    expect(resp.object).toBe('response');
+  });
+
   it('400 unknown_parameter naming the key', async () => {
     const err = await h
       .client()

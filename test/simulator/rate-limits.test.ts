@@ -34,11 +34,10 @@ describe('rate limits like the real service', () => {
     expect(e.message).toMatch(
       /^429 Rate limit reached for gpt-4o-mini in organization org-pacer-sim on tokens per min \(TPM\): Limit 1000, Used \d+, Requested 402\. Please try again in \d+(\.\d+)?m?s\. Visit https:\/\/platform\.openai\.com\/account\/rate-limits to learn more\.$/,
     );
-    const ra = Number(e.headers?.get('retry-after'));
-    const raMs = Number(e.headers?.get('retry-after-ms'));
-    expect(ra).toBeGreaterThanOrEqual(1);
-    expect(raMs).toBeGreaterThan(0);
-    expect(ra).toBe(Math.max(1, Math.ceil(raMs / 1000)));
+    // As api.openai.com: whole seconds, at least 1, and no retry-after-ms (openai-api.md §9).
+    const ra = e.headers?.get('retry-after');
+    expect(ra).toMatch(/^[1-9]\d*$/);
+    expect(e.headers?.get('retry-after-ms')).toBeNull();
     expect(e.headers?.get('x-ratelimit-limit-tokens')).toBe('1000');
   });
 
@@ -87,15 +86,16 @@ describe('rate limits like the real service', () => {
     expect((err as InstanceType<typeof OpenAI.RateLimitError>).headers?.get('retry-after')).toBeNull();
   });
 
-  it('omits retry-after-ms when retryAfterMs is false', async () => {
-    const { client } = await sims.start({ tpm: 100, retryAfterMs: false });
+  it('adds retry-after-ms only when retryAfterMs is on (as Azure OpenAI does)', async () => {
+    const { client } = await sims.start({ tpm: 100, retryAfterMs: true });
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages: msg, max_tokens: 90 });
     const err = (await client.chat.completions
       .create({ model: 'gpt-4o-mini', messages: msg, max_tokens: 90 })
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
     expect(err.status).toBe(429);
-    expect(Number(err.headers?.get('retry-after'))).toBeGreaterThanOrEqual(50);
-    expect(err.headers?.get('retry-after-ms')).toBeNull();
+    const raMs = Number(err.headers?.get('retry-after-ms'));
+    expect(raMs).toBeGreaterThanOrEqual(50_000);
+    expect(Number(err.headers?.get('retry-after'))).toBe(Math.max(1, Math.ceil(raMs / 1000)));
   });
 
   it('time-scale divides windows: reset headers shrink and the bucket refills in scaled time', async () => {
@@ -111,8 +111,12 @@ describe('rate limits like the real service', () => {
       .create({ model: 'gpt-4o-mini', messages: msg, max_tokens: 900 })
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>;
     expect(err.status).toBe(429);
-    const waitMs = Number(err.headers?.get('retry-after-ms'));
+    expect(err.headers?.get('retry-after-ms')).toBeNull();
+    // Whole simulated seconds, scaled like the reset headers: a fraction of a wall second.
+    const waitMs = Number(err.headers?.get('retry-after')) * 1000;
+    expect(waitMs).toBeGreaterThan(0);
     expect(waitMs).toBeLessThan(3000);
+    expect(Math.round((waitMs * 20) / 1000)).toBe((waitMs * 20) / 1000);
     await new Promise((r) => setTimeout(r, waitMs + 20));
     await expect(
       client.chat.completions.create({ model: 'gpt-4o-mini', messages: msg, max_tokens: 900 }),

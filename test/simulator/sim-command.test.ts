@@ -63,11 +63,17 @@ describe('pacer sim flags', () => {
     });
   });
 
+  it('--retry-after-ms turns the extra header on (off by default, as api.openai.com)', () => {
+    expect(parseSimFlags(['--retry-after-ms'])).toEqual({ retryAfterMs: true });
+    expect(parseSimFlags([])).toEqual({});
+  });
+
   it('rejects bad values with the flag name', () => {
     expect(() => parseSimFlags(['--rpm', 'abc'])).toThrow(/--rpm must be a number/);
     expect(() => parseSimFlags(['--fault-5xx', '1.5'])).toThrow(/--fault-5xx must be a rate/);
     expect(() => parseSimFlags(['--time-scale', '0'])).toThrow(/--time-scale must be greater than 0/);
     expect(() => parseSimFlags(['--nope'])).toThrow(/Unknown option '--nope'/);
+    expect(() => parseSimFlags(['--retry-after-ms', '--no-retry-after-ms'])).toThrow(/contradict/);
   });
 
   it('runs from the built CLI: prints the base URL, serves, exits 0 on SIGTERM; bad flag exits 2', async () => {

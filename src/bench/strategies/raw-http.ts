@@ -46,6 +46,8 @@ export function createRawClient(deps: StrategyDeps): RawClient {
       return result;
     }
     result.status = res.statusCode;
+    const code = res.headers['x-pacer-error-code'];
+    result.pacerErrorCode = typeof code === 'string' ? code : null;
     deps.onAttempt(res.statusCode, deps.now());
     if (res.statusCode !== 200) {
       result.errorKind = kindOfStatus(res.statusCode);

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { emptyAttempt, kindOfStatus, type Attempt } from '../outcome.js';
 import { createStreamTap, readUsage } from '../stream-tap.js';
+import { sdkRetryWaitMs } from './retry-hint.js';
 import { benchRequestId, requestBody, type PlannedRequest } from '../workload.js';
 import type { Strategy, StrategyDeps } from './types.js';
 
@@ -17,6 +18,9 @@ export interface SdkStrategyOptions {
  */
 const BENCH_ID = 'x-client-request-id';
 
+/** OpenAI's default (maxRetries 2): the bench runs the SDK as users do. */
+const MAX_RETRIES = 2;
+
 /**
  * The official SDK with its defaults (maxRetries 2, its own backoff, retry-after honoured).
  * A wrapping fetch only watches statuses, so retries are counted without changing behaviour.
@@ -25,17 +29,27 @@ export function createSdkStrategy(deps: StrategyDeps, opts: SdkStrategyOptions =
   const attempts = new Map<string, number>();
   const watchingFetch: typeof fetch = async (input, init) => {
     const id = headerOf(init?.headers, BENCH_ID);
-    if (id !== undefined) attempts.set(id, (attempts.get(id) ?? 0) + 1);
+    const n = (id === undefined ? 0 : (attempts.get(id) ?? 0)) + 1;
+    if (id !== undefined) attempts.set(id, n);
     try {
       const res = await fetch(input, init);
-      deps.onAttempt(res.status, deps.now());
+      const now = deps.now();
+      deps.onAttempt(res.status, now, {
+        pacerErrorCode: res.headers.get('x-pacer-error-code'),
+        retryAfterMs: sdkRetryWaitMs(res.status, res.headers, MAX_RETRIES + 1 - n, now),
+      });
       return res;
     } catch (err) {
       deps.onAttempt(null, deps.now());
       throw err;
     }
   };
-  const client = new OpenAI({ baseURL: deps.baseUrl, apiKey: deps.apiKey, fetch: watchingFetch });
+  const client = new OpenAI({
+    baseURL: deps.baseUrl,
+    apiKey: deps.apiKey,
+    fetch: watchingFetch,
+    maxRetries: MAX_RETRIES,
+  });
 
   async function send(r: PlannedRequest, ctx: { signal: AbortSignal }): Promise<Attempt> {
     const id = benchRequestId(r);
@@ -75,6 +89,7 @@ export function createSdkStrategy(deps: StrategyDeps, opts: SdkStrategyOptions =
       else if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
         out.status = err.status;
         out.errorKind = kindOfStatus(err.status);
+        out.pacerErrorCode = err.headers?.get('x-pacer-error-code') ?? null;
       } else out.errorKind = 'connection';
     } finally {
       out.retries = Math.max(0, (attempts.get(id) ?? 1) - 1);

@@ -14,11 +14,22 @@ export interface Strategy {
   close(): Promise<void>;
 }
 
+/** What an answer told the client beyond its status. */
+export interface AttemptHints {
+  /** x-pacer-error-code: the gateway answered itself (a deadline shed, a budget, a breaker). */
+  pacerErrorCode: string | null;
+  /** The wait the answer asked for (retry-after-ms, else retry-after), when the client honours it. */
+  retryAfterMs: number | null;
+}
+
 export interface StrategyDeps {
   baseUrl: string;
   apiKey: string;
   timeScale: number;
   now(): number;
-  /** Called for every HTTP attempt with its status (null: no response), for the client-side series. */
-  onAttempt(status: number | null, at: number): void;
+  /**
+   * Called for every HTTP attempt with its status (null: no response), for the client-side series,
+   * and what the answer said (the runner's drain waits for retries it told the client to make).
+   */
+  onAttempt(status: number | null, at: number, hints?: AttemptHints): void;
 }

@@ -26,7 +26,9 @@ Flags:
   --api-key KEY       Accept only this bearer key (default: any non-empty key)
   --stall-ms N        How long a stalled response holds the socket (default 15000)
   --settle-usage      After each request, settle the token charge to actual usage
-  --no-retry-after-ms Send only retry-after (seconds) on 429s
+  --retry-after-ms    Also send retry-after-ms on 429s, as Azure OpenAI does (default: only
+                      retry-after in seconds, as api.openai.com; scaled with --time-scale)
+  --no-retry-after-ms Send only retry-after (the default; kept for old scripts)
   -h, --help          Show this help
 
 Stats: GET /sim/stats   Reset: POST /sim/reset`;
@@ -52,6 +54,7 @@ const FLAGS = {
   'stall-ms': { type: 'string' },
   'batch-delay-ms': { type: 'string' },
   'settle-usage': { type: 'boolean' },
+  'retry-after-ms': { type: 'boolean' },
   'no-retry-after-ms': { type: 'boolean' },
 } as const;
 
@@ -100,6 +103,9 @@ export function parseSimFlags(argv: string[]): SimOptions {
   set('stallMs', numberFlag(v['stall-ms'] as string | undefined, 'stall-ms', { min: 0 }));
   set('batchDelayMs', numberFlag(v['batch-delay-ms'] as string | undefined, 'batch-delay-ms', { min: 0 }));
   if (v['settle-usage'] === true) o.settleUsage = true;
+  if (v['retry-after-ms'] === true && v['no-retry-after-ms'] === true)
+    throw new UsageError('--retry-after-ms and --no-retry-after-ms contradict each other');
+  if (v['retry-after-ms'] === true) o.retryAfterMs = true;
   if (v['no-retry-after-ms'] === true) o.retryAfterMs = false;
   return o;
 }

@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import { retryAfterHeaders } from '../../core/errors.js';
 import { sendError } from '../batches/http.js';
 import type { MintDecision, RealtimeDeps } from './deps.js';
 import type { EphemeralKey } from './secret-store.js';
@@ -15,11 +14,15 @@ export function classifyKey(deps: RealtimeDeps, key: string): KeyKind {
   return deps.isServerKey(key) ? { kind: 'server' } : { kind: 'invalid' };
 }
 
-/** The real-looking 429 for --mint-rpm: requests type, retry-after(-ms). */
-export function sendMintLimited(res: ServerResponse, decision: Extract<MintDecision, { ok: false }>): void {
+/** The real-looking 429 for --mint-rpm: requests type, retry-after (and -ms when enabled). */
+export function sendMintLimited(
+  res: ServerResponse,
+  deps: RealtimeDeps,
+  decision: Extract<MintDecision, { ok: false }>,
+): void {
   sendError(res, 429, decision.message, {
     type: 'requests',
     code: 'rate_limit_exceeded',
-    headers: retryAfterHeaders(decision.retryAfterMs),
+    headers: deps.retryHeaders(decision.retryAfterMs),
   });
 }

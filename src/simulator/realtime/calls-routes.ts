@@ -142,7 +142,7 @@ function answer(res: ServerResponse, deps: RealtimeDeps, sdp: string, session: R
   const parsed = parseOffer(sdp);
   if (!parsed.ok) return sendError(res, 400, parsed.message, { param: 'sdp', code: 'invalid_offer' });
   const decision = deps.admitMint();
-  if (!decision.ok) return sendMintLimited(res, decision);
+  if (!decision.ok) return sendMintLimited(res, deps, decision);
   const callId = deps.ids.hex('rtc_');
   deps.secrets.addCall(callId, session);
   deps.countSession();

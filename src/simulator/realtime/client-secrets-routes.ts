@@ -66,7 +66,7 @@ function mintGa(res: ServerResponse, body: Record<string, unknown>, deps: Realti
   const err = applySessionConfig(session, { type: 'realtime', ...cfg });
   if (err) return sendError(res, 400, err.message, { param: err.param, code: err.code });
   const decision = deps.admitMint();
-  if (!decision.ok) return sendMintLimited(res, decision);
+  if (!decision.ok) return sendMintLimited(res, deps, decision);
   const value = deps.ids.hex('ek_');
   const expiresAtMs = deps.now() + ttl * 1000;
   deps.secrets.add({ value, expiresAtMs, session });
@@ -114,7 +114,7 @@ function mintBeta(res: ServerResponse, body: Record<string, unknown>, deps: Real
   if (err)
     return sendError(res, 400, err.message, { param: err.param.replace(/^session\./, ''), code: err.code });
   const decision = deps.admitMint();
-  if (!decision.ok) return sendMintLimited(res, decision);
+  if (!decision.ok) return sendMintLimited(res, deps, decision);
   const value = deps.ids.hex('ek_');
   const expiresAtMs = deps.now() + BETA_TTL_S * 1000;
   deps.secrets.add({ value, expiresAtMs, session });

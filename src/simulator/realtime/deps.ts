@@ -20,6 +20,8 @@ export interface RealtimeDeps {
   isServerKey(key: string): boolean;
   /** --mint-rpm admission for client-secret mints and realtime session creations. */
   admitMint(): MintDecision;
+  /** The retry headers of a 429 for a wait of `wallMs` (retry-after, and -ms when enabled). */
+  retryHeaders(wallMs: number): Record<string, string>;
   /** Charges one realtime response against the model's pool (input + max output). */
   admitResponse(model: ModelInfo, cost: number): ResponseAdmission;
   /** x-ratelimit-* of the model's pool, read for `rate_limits.updated`. */

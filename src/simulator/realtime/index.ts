@@ -23,6 +23,7 @@ export function createRealtimeDeps(ctx: SimContext): RealtimeDeps {
     tokensPerS: o.tokensPerS,
     isServerKey: (key) => !key.startsWith('ek_') && (o.apiKey === undefined || key === o.apiKey),
     admitMint: () => ctx.admitMint(),
+    retryHeaders: (wallMs) => ctx.retryAfterHeaders(wallMs),
     admitResponse(model, cost) {
       ctx.stats.add('requests');
       const d = ctx.limits.admit(model, cost);

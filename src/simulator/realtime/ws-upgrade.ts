@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { forkRng } from '../../core/clock.js';
-import { retryAfterHeaders } from '../../core/errors.js';
 import { openaiError } from '../../core/errors.js';
 import { bearerKey, maskKey } from '../batches/http.js';
 import { classifyKey } from './auth.js';
@@ -113,7 +112,7 @@ function admit(deps: RealtimeDeps, req: IncomingMessage, url: URL): Admit {
     return {
       status: 429,
       body: openaiError(decision.message, 'requests', 'rate_limit_exceeded'),
-      headers: retryAfterHeaders(decision.retryAfterMs),
+      headers: deps.retryHeaders(decision.retryAfterMs),
     };
   return { session };
 }

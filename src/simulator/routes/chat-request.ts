@@ -1,5 +1,4 @@
 import { findModel, type ModelInfo } from '../../core/models.js';
-import { REQUEST_FIELDS } from '../../core/openai/request-fields.js';
 import { fillArguments, type ToolCallPlan } from '../generation.js';
 import { contentText, countPromptTokens, promptChars, type PromptMessage } from '../text/prompt.js';
 import { hashText } from '../text/generator.js';
@@ -17,7 +16,6 @@ import {
   type Body,
 } from '../validate.js';
 
-const KNOWN = REQUEST_FIELDS.chat;
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 
 export interface ChatRequest {
@@ -38,7 +36,7 @@ export interface ChatRequest {
 }
 
 export function parseChatRequest(body: Body, seed: number): ChatRequest {
-  rejectUnknown(body, KNOWN, 'legacy');
+  rejectUnknown(body, 'chat');
   const name = requireModelName(body, 'legacy');
   const model = findModel(name);
   if (!model || model.kind === 'embedding') throw modelNotFound(name);

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { REQUEST_FIELDS } from '../../core/openai/request-fields.js';
 import { createSeededRng } from '../../core/clock.js';
 import { findModel, type ModelInfo } from '../../core/models.js';
 import type { SimContext } from '../context.js';
@@ -16,7 +15,6 @@ import {
   type Body,
 } from '../validate.js';
 
-const KNOWN = REQUEST_FIELDS.embeddings;
 const MAX_INPUTS = 2048;
 const MAX_TOKENS_PER_INPUT = 8192;
 const MAX_TOKENS_PER_REQUEST = 300_000;
@@ -75,7 +73,7 @@ export async function handleEmbeddings(
 }
 
 function parseEmbeddingsRequest(body: Body): EmbeddingsRequest {
-  rejectUnknown(body, KNOWN, 'legacy');
+  rejectUnknown(body, 'embeddings');
   const name = requireModelName(body, 'legacy');
   const model = findModel(name);
   if (!model) throw modelNotFound(name);

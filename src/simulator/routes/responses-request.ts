@@ -1,5 +1,4 @@
 import { findModel, type ModelInfo } from '../../core/models.js';
-import { REQUEST_FIELDS } from '../../core/openai/request-fields.js';
 import { fillArguments, type ToolCallPlan } from '../generation.js';
 import { hashText } from '../text/generator.js';
 import { contentText, countPromptTokens, promptChars, type PromptMessage } from '../text/prompt.js';
@@ -16,8 +15,6 @@ import {
   requireModelName,
   type Body,
 } from '../validate.js';
-
-const KNOWN = REQUEST_FIELDS.responses;
 
 export interface ResponsesRequest {
   model: ModelInfo;
@@ -51,7 +48,7 @@ export interface ResponsesRequest {
 }
 
 export function parseResponsesRequest(body: Body, seed: number): ResponsesRequest {
-  rejectUnknown(body, KNOWN, 'responses');
+  rejectUnknown(body, 'responses');
   const name = requireModelName(body, 'responses');
   const model = findModel(name);
   if (!model || model.kind === 'embedding') throw modelNotFound(name);
