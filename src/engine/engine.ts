@@ -275,7 +275,9 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     const weight = req.weight !== undefined && req.weight > 0 ? req.weight : 1;
     const direct = admitDirectly(pool, req, tokens, weight, now);
     if (direct) return Promise.resolve(direct);
-    const deadlineMs = Math.max(0, req.deadlineMs ?? settings.defaultDeadlineMs);
+    // NaN never compares (never shed, never timed); Infinity is allowed and means no deadline.
+    const asked = req.deadlineMs ?? settings.defaultDeadlineMs;
+    const deadlineMs = Number.isNaN(asked) ? settings.defaultDeadlineMs : Math.max(0, asked);
     const item: QueueItem = {
       id: nextId++,
       tenant: req.tenant,
