@@ -5,7 +5,7 @@
  * and queues again; a shed request becomes a 429 with retry-after(-ms), which the SDK honours.
  */
 import type { Clock, Rng } from '../core/clock.js';
-import type { PacerError } from '../core/errors.js';
+import { PacerError } from '../core/errors.js';
 import { findModel } from '../core/models.js';
 import type { ModelInfo } from '../core/models.js';
 import { SseDecoder } from '../core/openai/sse.js';
@@ -15,6 +15,13 @@ import { estimate } from '../core/tokens/estimate.js';
 import type { EngineOptions, Lease, PacingEngine, Priority } from '../engine/types.js';
 import { systemClock, systemRng } from '../platform/system.js';
 import { createEngineFrom } from './engine.js';
+import {
+  DEADLINE_HEADER,
+  DEFAULT_MAX_DEADLINE_MS,
+  PRIORITY_HEADER,
+  parseDeadlineMs,
+  parsePriority,
+} from './pacer-headers.js';
 import { shedError } from './upstream/forward.js';
 import type { InferenceRoute } from './validate.js';
 
@@ -27,6 +34,8 @@ export interface PacerOptions extends EngineOptions {
   priority?: Priority;
   /** Output tokens reserved when a request names no cap (default 4096). */
   defaultMaxOutputTokens?: number;
+  /** Cap on a request's x-pacer-deadline-ms (default 600 000, the SDK's own timeout). */
+  maxDeadlineMs?: number;
   clock?: Clock;
   rng?: Rng;
 }
@@ -43,13 +52,12 @@ const ROUTES: [string, InferenceRoute][] = [
   ['/embeddings', 'embeddings'],
 ];
 
-const PRIORITIES = new Set(['interactive', 'default', 'batch']);
-
 export function createPacer(options: PacerOptions = {}): Pacer {
   const clock = options.clock ?? systemClock;
   const engine = options.engine ?? createEngineFrom(options, { clock, rng: options.rng ?? systemRng });
   const realFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const defaultMaxOutput = options.defaultMaxOutputTokens ?? 4096;
+  const maxDeadlineMs = options.maxDeadlineMs ?? DEFAULT_MAX_DEADLINE_MS;
 
   const pacedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -77,16 +85,22 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     const est = estimate(route, body, info, { defaultMaxOutput });
     const pool = engine.poolFor(modelId);
     const headers = new Headers(init?.headers);
-    const hinted = headers.get('x-pacer-priority');
-    const priority =
-      hinted !== null && PRIORITIES.has(hinted) ? (hinted as Priority) : (options.priority ?? 'default');
-    const deadline = Number(headers.get('x-pacer-deadline-ms') ?? NaN);
+    let priority: Priority;
+    let deadlineMs: number | undefined;
+    try {
+      priority = parsePriority(headers.get(PRIORITY_HEADER)) ?? options.priority ?? 'default';
+      deadlineMs = parseDeadlineMs(headers.get(DEADLINE_HEADER), maxDeadlineMs);
+    } catch (err) {
+      // The same 400 the gateway answers: the SDK raises it as a BadRequestError.
+      if (err instanceof PacerError) return errorResponse(err);
+      throw err;
+    }
     const got = await engine.acquire({
       pool,
       tenant: options.tenant ?? 'default',
       priority,
       tokens: est.total,
-      ...(Number.isFinite(deadline) ? { deadlineMs: deadline } : {}),
+      ...(deadlineMs !== undefined ? { deadlineMs } : {}),
       ...(init?.signal ? { signal: init.signal } : {}),
     });
     if (!got.ok) {

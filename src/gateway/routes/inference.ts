@@ -15,6 +15,7 @@ import type { Principal } from '../auth.js';
 import type { GatewayContext } from '../context.js';
 import { estimateRequest } from '../estimate.js';
 import { readBody, sendError } from '../http.js';
+import { deadlineOf, priorityOf } from '../pacer-headers.js';
 import { poolRateHeaders } from '../rate-headers.js';
 import { AbortLatch } from '../upstream/abort-latch.js';
 import { passHeaders } from '../upstream/client.js';
@@ -25,7 +26,6 @@ import type { InferenceRoute } from '../validate.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void>;
 
-const PRIORITIES = new Set<string>(['interactive', 'default', 'batch']);
 const ROUTE_LABEL: Record<InferenceRoute, string> = {
   chat: 'chat.completions',
   responses: 'responses',
@@ -94,7 +94,7 @@ export function createInferenceRoute(ctx: GatewayContext, route: InferenceRoute)
       s.charged = typeof charged === 'number' ? charged : await charged;
       pool = engine.poolFor(parsed.model);
       s.priority = priorityOf(req) ?? principal.plan?.priority ?? 'default';
-      const deadlineMs = deadlineOf(req) ?? config.default_deadline_ms;
+      const deadlineMs = deadlineOf(req, config.max_deadline_ms) ?? config.default_deadline_ms;
       const acquire: AcquireRequest = {
         pool,
         tenant: principal.tenant,
@@ -339,18 +339,6 @@ function checkSize(
       `The request is estimated at ${total} tokens, over the configured cap of ${cap}.`,
     );
   }
-}
-
-function priorityOf(req: IncomingMessage): Priority | undefined {
-  const v = req.headers['x-pacer-priority'];
-  return typeof v === 'string' && PRIORITIES.has(v) ? (v as Priority) : undefined;
-}
-
-function deadlineOf(req: IncomingMessage): number | undefined {
-  const v = req.headers['x-pacer-deadline-ms'];
-  if (typeof v !== 'string') return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function upstreamFailure(status: number): PacerError {
