@@ -84,6 +84,7 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     };
     const est = estimate(route, body, info, { defaultMaxOutput });
     const pool = engine.poolFor(modelId);
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     const headers = new Headers(init?.headers);
     let priority: Priority;
     let deadlineMs: number | undefined;
@@ -101,11 +102,11 @@ export function createPacer(options: PacerOptions = {}): Pacer {
       priority,
       tokens: est.total,
       ...(deadlineMs !== undefined ? { deadlineMs } : {}),
-      ...(init?.signal ? { signal: init.signal } : {}),
+      ...(signal ? { signal } : {}),
     });
     if (!got.ok) {
       if (got.reason === 'aborted')
-        throw init?.signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+        throw signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError');
       return errorResponse(shedError(got));
     }
     const lease = got.lease;
@@ -114,7 +115,10 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     try {
       res = await realFetch(input, init);
     } catch (err) {
-      engine.observe({ pool, status: 0, headers: {}, sentAt, receivedAt: clock.now() });
+      // The caller's own abort (its AbortController, or the SDK's timeout, which aborts the same
+      // signal) says nothing about the upstream: free the reservation, keep it out of the
+      // breaker. A real network error (refused, reset, DNS) still counts as a failure.
+      if (!signal?.aborted) engine.observe({ pool, status: 0, headers: {}, sentAt, receivedAt: clock.now() });
       lease.cancel();
       throw err;
     }
