@@ -18,6 +18,8 @@ export interface Waiter {
   resolve: (r: AcquireResult) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  /** Shared buckets: its first denied take decides whether it can make its deadline (start-check.ts). */
+  checkOnDenial: boolean;
 }
 
 /** Everything the engine holds for one upstream pool. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createSeededRng } from '../../src/core/clock.js';
 import { createEngine, createMemoryStore, type QuotaStore } from '../../src/engine/index.js';
+import type { StartWaitResult } from '../../src/core/limiter/start-wait.js';
 import type { TakeAllResult } from '../../src/core/limiter/take-all.js';
 import type { BucketState } from '../../src/core/limiter/bucket.js';
 import { systemTimers } from '../../src/engine/timers.js';
@@ -399,6 +400,7 @@ describe('engine: fairness and stores', () => {
     const later = <T>(v: T): Promise<T> => Promise.resolve().then(() => v);
     const store: QuotaStore = {
       take: (...a) => later(mem.take(...a) as TakeAllResult),
+      startWait: (...a) => later(mem.startWait(...a) as StartWaitResult),
       adjust: (...a) => later(mem.adjust(...a) as BucketState[]),
       tighten: (...a) => later(mem.tighten(...a) as BucketState[]),
       read: (...a) => later(mem.read(...a) as (BucketState | undefined)[]),

@@ -74,6 +74,41 @@ suite('engines sharing one Redis through the quota port', () => {
     expect(untouched[0]!.level).toBeCloseTo(20, 3);
   });
 
+  it('sheds at once with the Redis store: a request that cannot make its deadline never waits it out', async () => {
+    const store = createRedisQuotaStore({ redis: server.url, prefix: 'shed' });
+    await store.ready();
+    stores.push(store);
+    // 60 000 TPM, 2 s burst: 2 000 tokens, refilling 1 token/ms (Redis time).
+    const engine = createEngine(
+      { pools: { p: { models: ['m'], tpm: 60_000 } }, headroom: 0, burstSeconds: 2 },
+      { store: createEngineQuotaPort(store), shared: store },
+    );
+    engines.push(engine);
+    const acquire = (tokens: number, deadlineMs: number) =>
+      engine.acquire({ pool: 'p', tenant: 't', priority: 'default', tokens, deadlineMs });
+    const timed = async (p: ReturnType<typeof acquire>) => {
+      const t0 = performance.now();
+      const r = await p;
+      return { r, ms: performance.now() - t0 };
+    };
+    expect((await acquire(2000, 1000)).ok).toBe(true);
+    // The queue is idle: the take's own answer (about 1.9 s) is past the 1 s deadline.
+    const idle = await timed(acquire(1900, 1000));
+    expect(idle.r).toMatchObject({ ok: false, reason: 'deadline' });
+    expect(idle.ms).toBeLessThan(400);
+    expect((idle.r as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(1000);
+    // Behind a queued 1 500: Redis answers about 2.4 s for 1 000 more, past its 1.5 s deadline.
+    const ahead = acquire(1500, 10_000);
+    const behind = await timed(acquire(1000, 1500));
+    expect(behind.r).toMatchObject({ ok: false, reason: 'deadline' });
+    expect(behind.ms).toBeLessThan(400);
+    expect((behind.r as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(1500);
+    // One that fits is not shed: it starts after the one ahead.
+    const fits = await timed(acquire(10, 10_000));
+    expect(fits.r.ok).toBe(true);
+    expect((await ahead).ok).toBe(true);
+  });
+
   it('an engine keeps serving through a Redis outage and goes back to shared state after', async () => {
     const events: StoreStatus[] = [];
     const shared = createSharedQuota({

@@ -1,4 +1,5 @@
 import type { DimensionPolicy } from '../limiter/policy.js';
+import { waitAfter } from '../limiter/start-wait.js';
 import type { Cost } from '../limiter/take-all.js';
 import type { Priority } from './queue.js';
 
@@ -24,10 +25,8 @@ export function oneClassLower(priority: Priority): Priority {
 }
 
 /**
- * When (ms from now) a new item could start if everything queued ahead of it goes first: each
- * bucket must refill the work ahead plus the item's own cost (capped at the burst: the debt
- * rule). Exact for an empty queue, an estimate otherwise (later arrivals of a higher priority can
- * still overtake, and the caller sheds again at the deadline if they do).
+ * When (ms from now) a new item could start if everything queued ahead of it goes first: the
+ * pause, then waitAfter of the buckets (core/limiter/start-wait.ts).
  */
 export function estimateStartMs(
   ahead: Cost,
@@ -38,17 +37,6 @@ export function estimateStartMs(
   now: number,
   pausedUntil: number,
 ): number {
-  let wait = pausedUntil > now ? pausedUntil - now : 0;
-  for (let i = 0; i < policies.length; i++) {
-    const { unit, policy } = policies[i]!;
-    const capacity = policy.capacity * (1 - reserveShare);
-    const own = unit === 'requests' ? cost.requests : cost.tokens;
-    const before = unit === 'requests' ? ahead.requests : ahead.tokens;
-    const need = before + Math.min(own, capacity);
-    const avail = (levels[i] ?? policy.capacity) - policy.capacity * reserveShare;
-    if (need <= avail) continue;
-    const w = policy.rate > 0 ? (need - avail) / policy.rate : Infinity;
-    if (w > wait) wait = w;
-  }
-  return wait;
+  const paused = pausedUntil > now ? pausedUntil - now : 0;
+  return Math.max(paused, waitAfter(levels, ahead, cost, policies, reserveShare));
 }
