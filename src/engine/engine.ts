@@ -1,12 +1,12 @@
 import type { Clock, Rng } from '../core/clock.js';
 import type { Cost, TakeAllResult } from '../core/limiter/take-all.js';
 import { findModel, poolOf } from '../core/models.js';
-import { oneClassLower } from '../core/queue/dispatch.js';
-import { isOverShare, recordUse } from '../core/queue/fair-share.js';
-import { earliestDeadline, enqueue, head, remove, requeue, type QueueItem } from '../core/queue/queue.js';
+import { recordUse } from '../core/queue/fair-share.js';
+import { earliestDeadline, enqueue, head, remove, type QueueItem } from '../core/queue/queue.js';
 import { breakerAdmit, breakerMode } from '../core/retry/breaker.js';
 import { depositRequest } from '../core/retry/budget.js';
 import { systemClock, systemRng } from '../platform/system.js';
+import { demoteBlocked, yieldsReserve } from './held-out.js';
 import { createLease } from './lease.js';
 import { refuseEarly, tooLargeMessage } from './refusals.js';
 import { decidePoolRetry } from './retry.js';
@@ -170,18 +170,6 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     return { ok: true, lease: grant(pool, req.tenant, weight, tokens, now), queuedMs: 0 };
   }
 
-  /**
-   * A blocked head whose tenant is over its share queues one class lower, so requests of tenants
-   * within their share, which may use the reserve it may not, are not stuck behind it.
-   */
-  function demoteBlocked(pool: PoolRuntime, item: QueueItem): boolean {
-    if (item.priority === 'batch' || !isOverShare(pool.shares, item.tenant, settings.share)) return false;
-    const w = pool.waiters.get(item.id);
-    if (!w) return false;
-    w.item = requeue(pool.queue, item, oneClassLower(item.priority));
-    return true;
-  }
-
   /** Handles a take result: 0 when the loop may go on with the next head, else when to look again. */
   function onTake(pool: PoolRuntime, item: QueueItem, r: TakeAllResult, now: number): number {
     if (r.allowed) {
@@ -213,6 +201,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
       if (!item) break;
       if (fleet && isPauseStale(pool.sharedPause, now)) return fleet.refreshPause(pool);
       let blocked = gate(pool, now);
+      if (blocked === 0 && yieldsReserve(pool, item, reservedShare, settings.share)) continue;
       if (blocked === 0) {
         const r = store.take(
           pool.name,
@@ -231,7 +220,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
               const at = clock.now();
               let blocked = onTake(pool, item, res, at);
               if (blocked !== 0 && shedOnFirstDenial(pool, item, res.waitMs, at)) blocked = 0;
-              if (blocked !== 0 && demoteBlocked(pool, item)) blocked = 0;
+              if (blocked !== 0 && demoteBlocked(pool, item, settings.share)) blocked = 0;
               // Blocked: wait for the store's time, never ask again at once (a store answering
               // from memory would spin on microtasks and starve the event loop).
               if (blocked === 0 || head(pool.queue) !== item || closed) pump(pool);
@@ -248,7 +237,11 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
         }
         pool.mirror = r.states;
         blocked = onTake(pool, item, r, now);
-        if (blocked === 0 || shedOnFirstDenial(pool, item, r.waitMs, now) || demoteBlocked(pool, item))
+        if (
+          blocked === 0 ||
+          shedOnFirstDenial(pool, item, r.waitMs, now) ||
+          demoteBlocked(pool, item, settings.share)
+        )
           continue;
       }
       // The head cannot start now, so nothing can: whatever is due now misses its deadline.

@@ -170,6 +170,52 @@ describe('engine', () => {
     expect(noisy).toMatchObject({ ok: true, queuedMs: 450 });
   });
 
+  it('an over-share request that could start only by entering the reserve yields to a protected one', async () => {
+    const { time, engine } = setup(); // 2 000 tokens, reserve 400: 1 600 above the line
+    await engine.acquire(req(100, { tenant: 'quiet' }));
+    await engine.acquire(req(1500, { tenant: 'noisy' })); // noisy: 94 % of recent use
+    await time.advance(2000); // full again
+    const now = time.clock.now();
+    // Hold the queue for 500 ms so both requests wait for the same full bucket.
+    engine.observe({
+      pool: POOL,
+      status: 429,
+      headers: { 'retry-after-ms': '500' },
+      sentAt: now,
+      receivedAt: now,
+      rateLimitType: 'requests',
+    });
+    let noisy: AcquireResult | undefined;
+    let quiet: AcquireResult | undefined;
+    void engine.acquire(req(1800, { tenant: 'noisy' })).then((r) => (noisy = r)); // first in line
+    void engine.acquire(req(1900, { tenant: 'quiet' })).then((r) => (quiet = r));
+    await time.advance(500);
+    // 1 800 > 1 600: noisy could only start by taking the bucket below the line; quiet goes first.
+    expect(quiet).toMatchObject({ ok: true, queuedMs: 500 });
+    expect(noisy).toBeUndefined();
+    await time.advance(1899);
+    expect(noisy).toBeUndefined();
+    await time.advance(1); // full again, nobody protected waiting: now it may
+    expect(noisy).toMatchObject({ ok: true, queuedMs: 2400 });
+  });
+
+  it('a batch request larger than the part above the line waits for a full bucket and for nothing above it', async () => {
+    const { time, engine } = setup();
+    await engine.acquire(req(1000)); // 1 000 left
+    let batch: AcquireResult | undefined;
+    let interactive: AcquireResult | undefined;
+    void engine.acquire(req(1700, { priority: 'batch' })).then((r) => (batch = r));
+    await time.advance(500);
+    void engine.acquire(req(1400, { priority: 'interactive' })).then((r) => (interactive = r));
+    await flush(); // 1 500 in the bucket: the interactive one goes at once, ahead of the batch one
+    expect(interactive).toMatchObject({ ok: true, queuedMs: 0 });
+    expect(batch).toBeUndefined();
+    await time.advance(1899);
+    expect(batch).toBeUndefined();
+    await time.advance(1); // full, and nothing waits above it
+    expect(batch).toMatchObject({ ok: true, queuedMs: 2400 });
+  });
+
   it('a lone tenant is never over its share: it may use the whole bucket', async () => {
     const { engine } = setup();
     await engine.acquire(req(1600, { tenant: 'solo' }));

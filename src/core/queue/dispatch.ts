@@ -1,7 +1,7 @@
 import type { DimensionPolicy } from '../limiter/policy.js';
 import { waitAfter } from '../limiter/start-wait.js';
 import type { Cost } from '../limiter/take-all.js';
-import type { Priority } from './queue.js';
+import { waitingTenants, type AdmissionQueue, type Priority } from './queue.js';
 
 /**
  * Batch, and a tenant over its fair share, may not dip into the share of each bucket kept for
@@ -13,6 +13,38 @@ export function reserveShareFor(
   overShare = false,
 ): number {
   return priority === 'batch' || overShare ? reservedInteractiveShare : 0;
+}
+
+/**
+ * True when a request held out of the reserve (`reserveShare` > 0) could start only by entering
+ * it: its cost is above the part of some bucket over the reserve line, so even a full bucket is
+ * left below the line. Such a request starts only from a full bucket and only while no protected
+ * request waits (decision 006).
+ */
+export function entersReserve(
+  cost: Cost,
+  policies: readonly DimensionPolicy[],
+  reserveShare: number,
+): boolean {
+  if (reserveShare <= 0) return false;
+  return policies.some(({ unit, policy }) => {
+    const units = unit === 'requests' ? cost.requests : cost.tokens;
+    return units > policy.capacity * (1 - reserveShare);
+  });
+}
+
+/**
+ * A request that may use the reserve is waiting: one queued as interactive or default by a tenant
+ * other than `except` that is not held out (`heldOut`: over its share).
+ */
+export function protectedWaiting(
+  q: AdmissionQueue,
+  except: string,
+  heldOut: (tenant: string) => boolean,
+): boolean {
+  for (const p of ['interactive', 'default'] as const)
+    for (const tenant of waitingTenants(q, p)) if (tenant !== except && !heldOut(tenant)) return true;
+  return false;
 }
 
 /**
