@@ -29,6 +29,12 @@ export const ERRORS = {
     openaiCode: 'unknown_parameter',
     summary: 'The body has a field the endpoint does not accept.',
   },
+  PACER_INVALID_HEADER: {
+    status: 400,
+    type: 'invalid_request_error',
+    openaiCode: 'invalid_value',
+    summary: 'An x-pacer-* request header has a value Pacer cannot use; `param` names the header.',
+  },
   PACER_INVALID_API_KEY: {
     status: 401,
     type: 'invalid_request_error',

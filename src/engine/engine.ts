@@ -1,19 +1,20 @@
 import type { Clock, Rng } from '../core/clock.js';
 import type { Cost, TakeAllResult } from '../core/limiter/take-all.js';
 import { findModel, poolOf } from '../core/models.js';
-import { oneClassLower } from '../core/queue/dispatch.js';
-import { isOverShare, recordUse } from '../core/queue/fair-share.js';
-import { earliestDeadline, enqueue, head, remove, requeue, type QueueItem } from '../core/queue/queue.js';
+import { recordUse } from '../core/queue/fair-share.js';
+import { earliestDeadline, enqueue, head, remove, type QueueItem } from '../core/queue/queue.js';
 import { breakerAdmit, breakerMode } from '../core/retry/breaker.js';
 import { depositRequest } from '../core/retry/budget.js';
 import { systemClock, systemRng } from '../platform/system.js';
+import { demoteBlocked, yieldsReserve } from './held-out.js';
 import { createLease } from './lease.js';
-import { refusal, refuseEarly, tooLargeMessage } from './refusals.js';
+import { refuseEarly, tooLargeMessage } from './refusals.js';
 import { decidePoolRetry } from './retry.js';
 import { createMemoryStore } from './memory-store.js';
 import { observePool } from './observe.js';
 import { resolveSettings } from './settings.js';
 import { createFleetSync, isPauseStale, type SharedPoolState } from './shared.js';
+import { askStartWait, deadlineRefusal, shedOnFirstDenial } from './start-check.js';
 import { createWakeTimer } from './wake-timer.js';
 import { gate, settleWaiter, shed, shedAll, shedExpired, startEstimate } from './waiters.js';
 import {
@@ -47,7 +48,7 @@ export interface EngineDeps {
   /**
    * Fleet mode: pauses after a 429 and learned limits shared with other instances (the shared
    * QuotaStore of src/store/quota). Also means the buckets are shared: the local mirror may be
-   * stale, so requests are only shed on the store's answer (at their deadline), never early.
+   * stale, so requests are shed on the store's answer (its take or startWait), never on the mirror.
    */
   shared?: SharedPoolState;
 }
@@ -85,6 +86,13 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     ? createFleetSync({ shared, clock, settings, pump: (p) => pump(p), isClosed: () => closed })
     : undefined;
   for (const p of pools.values()) fleet?.loadLearned(p);
+  const startCheck = {
+    store,
+    clock,
+    reservedShare,
+    share: settings.share,
+    pump: (p: PoolRuntime) => pump(p),
+  };
   const wakeTimer = createWakeTimer(clock, timers, () => {
     const now = clock.now();
     for (const p of pools.values()) if (p.wakeAt <= now) pump(p);
@@ -162,18 +170,6 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     return { ok: true, lease: grant(pool, req.tenant, weight, tokens, now), queuedMs: 0 };
   }
 
-  /**
-   * A blocked head whose tenant is over its share queues one class lower, so requests of tenants
-   * within their share, which may use the reserve it may not, are not stuck behind it.
-   */
-  function demoteBlocked(pool: PoolRuntime, item: QueueItem): boolean {
-    if (item.priority === 'batch' || !isOverShare(pool.shares, item.tenant, settings.share)) return false;
-    const w = pool.waiters.get(item.id);
-    if (!w) return false;
-    w.item = requeue(pool.queue, item, oneClassLower(item.priority));
-    return true;
-  }
-
   /** Handles a take result: 0 when the loop may go on with the next head, else when to look again. */
   function onTake(pool: PoolRuntime, item: QueueItem, r: TakeAllResult, now: number): number {
     if (r.allowed) {
@@ -205,6 +201,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
       if (!item) break;
       if (fleet && isPauseStale(pool.sharedPause, now)) return fleet.refreshPause(pool);
       let blocked = gate(pool, now);
+      if (blocked === 0 && yieldsReserve(pool, item, reservedShare, settings.share)) continue;
       if (blocked === 0) {
         const r = store.take(
           pool.name,
@@ -222,7 +219,8 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
               if (policies === pool.policies) pool.mirror = res.states;
               const at = clock.now();
               let blocked = onTake(pool, item, res, at);
-              if (blocked !== 0 && demoteBlocked(pool, item)) blocked = 0;
+              if (blocked !== 0 && shedOnFirstDenial(pool, item, res.waitMs, at)) blocked = 0;
+              if (blocked !== 0 && demoteBlocked(pool, item, settings.share)) blocked = 0;
               // Blocked: wait for the store's time, never ask again at once (a store answering
               // from memory would spin on microtasks and starve the event loop).
               if (blocked === 0 || head(pool.queue) !== item || closed) pump(pool);
@@ -239,7 +237,12 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
         }
         pool.mirror = r.states;
         blocked = onTake(pool, item, r, now);
-        if (blocked === 0 || demoteBlocked(pool, item)) continue;
+        if (
+          blocked === 0 ||
+          shedOnFirstDenial(pool, item, r.waitMs, now) ||
+          demoteBlocked(pool, item, settings.share)
+        )
+          continue;
       }
       // The head cannot start now, so nothing can: whatever is due now misses its deadline.
       if (shedExpired(pool, now, true, reservedShare, settings.share) > 0) continue;
@@ -275,7 +278,9 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
     const weight = req.weight !== undefined && req.weight > 0 ? req.weight : 1;
     const direct = admitDirectly(pool, req, tokens, weight, now);
     if (direct) return Promise.resolve(direct);
-    const deadlineMs = Math.max(0, req.deadlineMs ?? settings.defaultDeadlineMs);
+    // NaN never compares (never shed, never timed); Infinity is allowed and means no deadline.
+    const asked = req.deadlineMs ?? settings.defaultDeadlineMs;
+    const deadlineMs = Number.isNaN(asked) ? settings.defaultDeadlineMs : Math.max(0, asked);
     const item: QueueItem = {
       id: nextId++,
       tenant: req.tenant,
@@ -288,17 +293,22 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
       finish: 0,
       removed: false,
     };
-    // With shared buckets the mirror lags the fleet: only the store's answer may shed.
+    // Own buckets: the mirror is the store, so decide now. Shared buckets: the mirror lags the
+    // fleet, so the store's answer decides once the request is queued (start-check.ts).
     if (!shared && isKnown(pool)) {
       const eta = startEstimate(pool, item, now, false, reservedShare, settings.share);
-      if (eta > deadlineMs) {
-        const ms = Math.ceil(eta);
-        const msg = `Pool ${pool.name} cannot start this request within ${deadlineMs} ms; it would fit in ${ms} ms.`;
-        return Promise.resolve(refusal('deadline', ms, msg));
-      }
+      if (eta > deadlineMs) return Promise.resolve(deadlineRefusal(pool, deadlineMs, eta));
     }
+    const ask = shared !== undefined && isKnown(pool);
+    const behind = ask && (pool.queue.size > 0 || pool.pumping || gate(pool, now) !== 0);
     return new Promise<AcquireResult>((resolve) => {
-      const w: Waiter = { item, resolve, signal: req.signal, onAbort: undefined };
+      const w: Waiter = {
+        item,
+        resolve,
+        signal: req.signal,
+        onAbort: undefined,
+        checkOnDenial: ask && !behind,
+      };
       if (req.signal) {
         w.onAbort = () => {
           if (!pool.waiters.has(item.id)) return;
@@ -309,6 +319,7 @@ export function createEngine(options: EngineOptions = {}, deps: EngineDeps = {})
       }
       pool.waiters.set(item.id, w);
       enqueue(pool.queue, item);
+      if (behind) askStartWait(startCheck, pool, w);
       pump(pool);
     });
   }

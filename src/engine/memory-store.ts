@@ -1,5 +1,6 @@
 import { adjust, tighten, type BucketState } from '../core/limiter/bucket.js';
 import type { Dimension, DimensionPolicy } from '../core/limiter/policy.js';
+import { startWait } from '../core/limiter/start-wait.js';
 import { takeAll, type Cost, type TakeAllResult } from '../core/limiter/take-all.js';
 import type { QuotaStore } from './store.js';
 
@@ -28,6 +29,8 @@ export function createMemoryStore(): QuotaStore {
       write(key, policies, r.states);
       return r;
     },
+    startWait: (key, now, ahead, cost, policies, reserveShare) =>
+      startWait(read(key, policies), now, ahead, cost, policies, reserveShare),
     adjust(key, now, delta: Cost, policies) {
       const states = read(key, policies).map((s, i) => {
         const p = policies[i]!;

@@ -18,6 +18,8 @@ export interface Waiter {
   resolve: (r: AcquireResult) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  /** Shared buckets: its first denied take decides whether it can make its deadline (start-check.ts). */
+  checkOnDenial: boolean;
 }
 
 /** Everything the engine holds for one upstream pool. */
@@ -161,16 +163,26 @@ export function dispatchedSince(pool: PoolRuntime, t: number): { requests: numbe
 
 export function snapshotPool(p: PoolRuntime, now: number): PoolSnapshot {
   const levels = levelsAt(p, now);
+  const paused = Math.max(0, pausedUntilOf(p) - now);
   const level = (dim: 'rpm' | 'tpm'): number | null => {
     const i = p.policies.findIndex((x) => x.dim === dim);
     return i < 0 ? null : Math.floor(levels[i]!);
+  };
+  const fullIn = (dim: 'rpm' | 'tpm'): number | null => {
+    const i = p.policies.findIndex((x) => x.dim === dim);
+    if (i < 0) return null;
+    const { capacity, rate } = p.policies[i]!.policy;
+    const missing = capacity - levels[i]!;
+    const refill = missing <= 0 ? 0 : rate > 0 ? missing / rate : Infinity;
+    return Math.max(paused, refill);
   };
   return {
     pool: p.name,
     limits: effectiveLimits(p),
     learned: isKnown(p),
     available: { requests: level('rpm'), tokens: level('tpm') },
-    pausedUntil: pausedUntilOf(p) > now ? pausedUntilOf(p) : null,
+    fullInMs: { requests: fullIn('rpm'), tokens: fullIn('tpm') },
+    pausedUntil: paused > 0 ? pausedUntilOf(p) : null,
     breaker: breakerMode(p.breaker, now),
     queued: queuedCounts(p.queue),
     inFlight: p.inFlight,

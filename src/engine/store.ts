@@ -1,5 +1,6 @@
 import type { BucketState } from '../core/limiter/bucket.js';
 import type { DimensionPolicy } from '../core/limiter/policy.js';
+import type { StartWaitResult } from '../core/limiter/start-wait.js';
 import type { Cost, TakeAllResult } from '../core/limiter/take-all.js';
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -24,6 +25,18 @@ export interface QuotaStore {
     policies: readonly DimensionPolicy[],
     reserveShare: number,
   ): MaybePromise<TakeAllResult>;
+  /**
+   * When `cost` could be taken if `ahead` is taken first (startWait of core/limiter); reads only.
+   * With shared buckets the engine's mirror lags the fleet, so it asks here before shedding.
+   */
+  startWait(
+    key: string,
+    now: number,
+    ahead: Cost,
+    cost: Cost,
+    policies: readonly DimensionPolicy[],
+    reserveShare: number,
+  ): MaybePromise<StartWaitResult>;
   /** Refund (positive) or charge (negative) units; refunds never exceed capacity. */
   adjust(
     key: string,

@@ -113,6 +113,11 @@ export interface PoolSnapshot {
   limits: PoolLimits;
   learned: boolean;
   available: { requests: number | null; tokens: number | null };
+  /**
+   * Ms until each per-minute bucket is full again (0 = full; null = not limited). A pause after an
+   * upstream 429 counts: nothing is sent before it ends.
+   */
+  fullInMs: { requests: number | null; tokens: number | null };
   pausedUntil: number | null;
   breaker: 'closed' | 'open' | 'half_open';
   queued: Record<Priority, number>;

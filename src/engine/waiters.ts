@@ -1,3 +1,4 @@
+import type { Cost } from '../core/limiter/take-all.js';
 import { estimateStartMs } from '../core/queue/dispatch.js';
 import type { ShareKnobs } from '../core/queue/fair-share.js';
 import { earliestDeadline, queuedAhead, remove, type QueueItem } from '../core/queue/queue.js';
@@ -23,7 +24,17 @@ export function shed(
   settleWaiter(pool, w, { ok: false, reason, retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)), message });
 }
 
-/** When a queued item could still start, from now (for the retry-after of a shed). */
+/**
+ * The work queued at the item's priority or above (without the item itself when it is queued),
+ * with the tokens shrunk by the pool's usage ratio once refunds are known to come back.
+ */
+export function aheadOf(pool: PoolRuntime, item: QueueItem, queued: boolean): Cost {
+  const ahead = queuedAhead(pool.queue, item.priority);
+  const tokens = (queued ? ahead.tokens - item.tokens : ahead.tokens) * (pool.refunds ? pool.usageRatio : 1);
+  return { requests: queued ? ahead.count - 1 : ahead.count, tokens };
+}
+
+/** When a queued item could still start, from now, on the engine's own mirror of the buckets. */
 export function startEstimate(
   pool: PoolRuntime,
   item: QueueItem,
@@ -32,12 +43,8 @@ export function startEstimate(
   reservedShare: number,
   knobs: ShareKnobs,
 ): number {
-  const ahead = queuedAhead(pool.queue, item.priority);
-  const aheadTokens =
-    (queued ? ahead.tokens - item.tokens : ahead.tokens) * (pool.refunds ? pool.usageRatio : 1);
-  const aheadCost = { requests: queued ? ahead.count - 1 : ahead.count, tokens: aheadTokens };
   return estimateStartMs(
-    aheadCost,
+    aheadOf(pool, item, queued),
     { requests: 1, tokens: item.tokens },
     levelsAt(pool, now),
     pool.policies,

@@ -1,6 +1,24 @@
 import type { Clock } from '../core/clock.js';
 import type { Timers } from './timers.js';
 
+/**
+ * setTimeout's largest delay (2^31 - 1 ms, about 24.8 days). Node turns anything larger into a
+ * 1 ms timer (with a TimeoutOverflowWarning), which made a far-off wake-up spin.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The delay to arm for clock ms `at`, or null when there is nothing to wake for (Infinity, or a
+ * NaN that must never become a timer). At least 1 ms, so a timer that fires a hair early does not
+ * spin; at most MAX_TIMER_MS, so a far wake-up fires early once in ~24.8 days and re-arms.
+ */
+export function timerDelay(at: number, now: number): number | null {
+  if (!(at < Infinity)) return null;
+  const ms = Math.ceil(at - now);
+  if (!(ms >= 1)) return 1;
+  return ms > MAX_TIMER_MS ? MAX_TIMER_MS : ms;
+}
+
 /** The engine's single timer: always armed for the earliest wake-up any pool asked for. */
 export interface WakeTimer {
   /** Arms for clock ms `at` (Infinity disarms); re-arming for the same time is free. */
@@ -20,17 +38,15 @@ export function createWakeTimer(clock: Clock, timers: Timers, fire: () => void):
     arm(at) {
       if (at === armedAt) return;
       disarm();
-      if (at === Infinity) return;
+      const ms = timerDelay(at, clock.now());
+      if (ms === null) return;
       armedAt = at;
-      // At least 1 ms: a timer that fires a hair early must not spin.
-      handle = timers.setTimeout(
-        () => {
-          handle = undefined;
-          armedAt = Infinity;
-          fire();
-        },
-        Math.max(1, Math.ceil(at - clock.now())),
-      );
+      // A clamped timer fires before `at`: fire() finds nothing due and arms again for the rest.
+      handle = timers.setTimeout(() => {
+        handle = undefined;
+        armedAt = Infinity;
+        fire();
+      }, ms);
     },
     disarm,
   };

@@ -64,6 +64,8 @@ export const configSchema = z
     /** Requests a tenant may have waiting for one pool before its further `default` ones queue as batch (0 = off). */
     backlog_demote_after: count.default(4),
     default_deadline_ms: z.number().int().nonnegative().default(30_000),
+    /** Cap on x-pacer-deadline-ms (larger values are lowered to it); default the SDK's 10-minute timeout. */
+    max_deadline_ms: z.number().int().nonnegative().default(600_000),
     /** A number, or a map of model / family / pool name to a number with `default` as the fallback. */
     default_max_output_tokens: outputDefaultsSchema.default(DEFAULT_MAX_OUTPUT_TOKENS),
     /** Cap on the estimated tokens of one request (input + output); none when left out. */
@@ -94,6 +96,13 @@ export const configSchema = z
     log_requests: z.boolean().default(true),
   })
   .superRefine((c, ctx) => {
+    if (c.default_deadline_ms > c.max_deadline_ms) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['default_deadline_ms'],
+        message: `must not exceed max_deadline_ms (${c.max_deadline_ms})`,
+      });
+    }
     // A tenant naming a plan that does not exist would silently run unlimited.
     for (const [name, t] of Object.entries(c.tenants)) {
       if (t.plan !== undefined && !(t.plan in c.plans)) {
@@ -132,6 +141,7 @@ const ENV_LEAVES: [string[], Kind][] = [
   [['reserved_interactive_share'], 'number'],
   [['backlog_demote_after'], 'number'],
   [['default_deadline_ms'], 'number'],
+  [['max_deadline_ms'], 'number'],
   [['default_max_output_tokens'], 'number'],
   [['max_request_tokens'], 'number'],
   [['max_body_bytes'], 'number'],

@@ -17,6 +17,13 @@ import { systemClock, systemRng } from '../platform/system.js';
 import { createEngineFrom } from './engine.js';
 import { estimateRequest, rememberResponse } from './estimate.js';
 import { parseOutputDefaults } from './output-defaults.js';
+import {
+  DEADLINE_HEADER,
+  DEFAULT_MAX_DEADLINE_MS,
+  PRIORITY_HEADER,
+  parseDeadlineMs,
+  parsePriority,
+} from './pacer-headers.js';
 import { shedError } from './upstream/forward.js';
 import type { InferenceRoute } from './validate.js';
 
@@ -32,6 +39,8 @@ export interface PacerOptions extends EngineOptions {
    * or pool name to a number with `default` as the fallback (default 4096).
    */
   defaultMaxOutputTokens?: OutputDefaults;
+  /** Cap on a request's x-pacer-deadline-ms (default 600 000, the SDK's own timeout). */
+  maxDeadlineMs?: number;
   clock?: Clock;
   rng?: Rng;
 }
@@ -48,13 +57,12 @@ const ROUTES: [string, InferenceRoute][] = [
   ['/embeddings', 'embeddings'],
 ];
 
-const PRIORITIES = new Set(['interactive', 'default', 'batch']);
-
 export function createPacer(options: PacerOptions = {}): Pacer {
   const clock = options.clock ?? systemClock;
   const engine = options.engine ?? createEngineFrom(options, { clock, rng: options.rng ?? systemRng });
   const realFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const defaultMaxOutput = parseOutputDefaults(options.defaultMaxOutputTokens, 'defaultMaxOutputTokens');
+  const maxDeadlineMs = options.maxDeadlineMs ?? DEFAULT_MAX_DEADLINE_MS;
 
   const pacedFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -88,22 +96,29 @@ export function createPacer(options: PacerOptions = {}): Pacer {
       throw err;
     }
     const pool = engine.poolFor(modelId);
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     const headers = new Headers(init?.headers);
-    const hinted = headers.get('x-pacer-priority');
-    const priority =
-      hinted !== null && PRIORITIES.has(hinted) ? (hinted as Priority) : (options.priority ?? 'default');
-    const deadline = Number(headers.get('x-pacer-deadline-ms') ?? NaN);
+    let priority: Priority;
+    let deadlineMs: number | undefined;
+    try {
+      priority = parsePriority(headers.get(PRIORITY_HEADER)) ?? options.priority ?? 'default';
+      deadlineMs = parseDeadlineMs(headers.get(DEADLINE_HEADER), maxDeadlineMs);
+    } catch (err) {
+      // The same 400 the gateway answers: the SDK raises it as a BadRequestError.
+      if (err instanceof PacerError) return errorResponse(err);
+      throw err;
+    }
     const got = await engine.acquire({
       pool,
       tenant: options.tenant ?? 'default',
       priority,
       tokens: est.total,
-      ...(Number.isFinite(deadline) ? { deadlineMs: deadline } : {}),
-      ...(init?.signal ? { signal: init.signal } : {}),
+      ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+      ...(signal ? { signal } : {}),
     });
     if (!got.ok) {
       if (got.reason === 'aborted')
-        throw init?.signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+        throw signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError');
       return errorResponse(shedError(got));
     }
     const lease = got.lease;
@@ -112,7 +127,10 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     try {
       res = await realFetch(input, init);
     } catch (err) {
-      engine.observe({ pool, status: 0, headers: {}, sentAt, receivedAt: clock.now() });
+      // The caller's own abort (its AbortController, or the SDK's timeout, which aborts the same
+      // signal) says nothing about the upstream: free the reservation, keep it out of the
+      // breaker. A real network error (refused, reset, DNS) still counts as a failure.
+      if (!signal?.aborted) engine.observe({ pool, status: 0, headers: {}, sentAt, receivedAt: clock.now() });
       lease.cancel();
       throw err;
     }

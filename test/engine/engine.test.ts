@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createSeededRng } from '../../src/core/clock.js';
 import { createEngine, createMemoryStore, type QuotaStore } from '../../src/engine/index.js';
+import type { StartWaitResult } from '../../src/core/limiter/start-wait.js';
 import type { TakeAllResult } from '../../src/core/limiter/take-all.js';
 import type { BucketState } from '../../src/core/limiter/bucket.js';
 import { systemTimers } from '../../src/engine/timers.js';
@@ -167,6 +168,52 @@ describe('engine', () => {
     expect(noisy).toBeUndefined();
     await time.advance(1); // 50 + 450 = 500 = reserve + cost
     expect(noisy).toMatchObject({ ok: true, queuedMs: 450 });
+  });
+
+  it('an over-share request that could start only by entering the reserve yields to a protected one', async () => {
+    const { time, engine } = setup(); // 2 000 tokens, reserve 400: 1 600 above the line
+    await engine.acquire(req(100, { tenant: 'quiet' }));
+    await engine.acquire(req(1500, { tenant: 'noisy' })); // noisy: 94 % of recent use
+    await time.advance(2000); // full again
+    const now = time.clock.now();
+    // Hold the queue for 500 ms so both requests wait for the same full bucket.
+    engine.observe({
+      pool: POOL,
+      status: 429,
+      headers: { 'retry-after-ms': '500' },
+      sentAt: now,
+      receivedAt: now,
+      rateLimitType: 'requests',
+    });
+    let noisy: AcquireResult | undefined;
+    let quiet: AcquireResult | undefined;
+    void engine.acquire(req(1800, { tenant: 'noisy' })).then((r) => (noisy = r)); // first in line
+    void engine.acquire(req(1900, { tenant: 'quiet' })).then((r) => (quiet = r));
+    await time.advance(500);
+    // 1 800 > 1 600: noisy could only start by taking the bucket below the line; quiet goes first.
+    expect(quiet).toMatchObject({ ok: true, queuedMs: 500 });
+    expect(noisy).toBeUndefined();
+    await time.advance(1899);
+    expect(noisy).toBeUndefined();
+    await time.advance(1); // full again, nobody protected waiting: now it may
+    expect(noisy).toMatchObject({ ok: true, queuedMs: 2400 });
+  });
+
+  it('a batch request larger than the part above the line waits for a full bucket and for nothing above it', async () => {
+    const { time, engine } = setup();
+    await engine.acquire(req(1000)); // 1 000 left
+    let batch: AcquireResult | undefined;
+    let interactive: AcquireResult | undefined;
+    void engine.acquire(req(1700, { priority: 'batch' })).then((r) => (batch = r));
+    await time.advance(500);
+    void engine.acquire(req(1400, { priority: 'interactive' })).then((r) => (interactive = r));
+    await flush(); // 1 500 in the bucket: the interactive one goes at once, ahead of the batch one
+    expect(interactive).toMatchObject({ ok: true, queuedMs: 0 });
+    expect(batch).toBeUndefined();
+    await time.advance(1899);
+    expect(batch).toBeUndefined();
+    await time.advance(1); // full, and nothing waits above it
+    expect(batch).toMatchObject({ ok: true, queuedMs: 2400 });
   });
 
   it('a lone tenant is never over its share: it may use the whole bucket', async () => {
@@ -430,6 +477,7 @@ describe('engine: fairness and stores', () => {
     const later = <T>(v: T): Promise<T> => Promise.resolve().then(() => v);
     const store: QuotaStore = {
       take: (...a) => later(mem.take(...a) as TakeAllResult),
+      startWait: (...a) => later(mem.startWait(...a) as StartWaitResult),
       adjust: (...a) => later(mem.adjust(...a) as BucketState[]),
       tighten: (...a) => later(mem.tighten(...a) as BucketState[]),
       read: (...a) => later(mem.read(...a) as (BucketState | undefined)[]),

@@ -97,6 +97,62 @@ describe('engine with shared state', () => {
     expect(r?.ok).toBe(true);
   });
 
+  it("sheds at once on the store's answer: the first take of a request that found the queue idle", async () => {
+    const { time, a } = fleet(); // burst 20 000 tokens, 1 token/ms
+    expect((await a.acquire(req(20_000))).ok).toBe(true);
+    let r: Awaited<ReturnType<typeof a.acquire>> | undefined;
+    void a.acquire(req(15_000, { deadlineMs: 5000 })).then((x) => (r = x));
+    await settle();
+    // Answered now, with when it would fit, not 5 s later at its deadline.
+    expect(time.clock.now()).toBe(1_000_000);
+    expect(r).toMatchObject({ ok: false, reason: 'deadline' });
+    expect((r as { retryAfterMs: number }).retryAfterMs).toBe(15_000);
+  });
+
+  it("sheds at once on the store's answer: startWait for a request queued behind others", async () => {
+    const { time, a } = fleet();
+    expect((await a.acquire(req(20_000))).ok).toBe(true);
+    let first: Awaited<ReturnType<typeof a.acquire>> | undefined;
+    let late: Awaited<ReturnType<typeof a.acquire>> | undefined;
+    let fits: Awaited<ReturnType<typeof a.acquire>> | undefined;
+    void a.acquire(req(5000, { deadlineMs: 60_000 })).then((x) => (first = x));
+    await settle();
+    // 5 000 ahead of it plus its own 5 000: 10 s, past its 1 s deadline.
+    void a.acquire(req(5000, { deadlineMs: 1000 })).then((x) => (late = x));
+    void a.acquire(req(100, { deadlineMs: 60_000 })).then((x) => (fits = x));
+    await settle();
+    expect(time.clock.now()).toBe(1_000_000);
+    expect(late).toMatchObject({ ok: false, reason: 'deadline' });
+    expect((late as { retryAfterMs: number }).retryAfterMs).toBe(10_000);
+    expect(first).toBeUndefined();
+    expect(fits).toBeUndefined();
+    await time.advance(5100);
+    await settle();
+    expect(first).toMatchObject({ ok: true });
+    expect(fits).toMatchObject({ ok: true });
+  });
+
+  it('asks the store, not its stale mirror, before shedding a request queued behind others', async () => {
+    const { time, shared, a } = fleet();
+    expect((await a.acquire(req(20_000))).ok).toBe(true);
+    void a.acquire(req(1000, { deadlineMs: 60_000 }));
+    await settle();
+    // Another instance gives 20 000 tokens back: this one's mirror still says empty.
+    const policies = [
+      { dim: 'tpm' as const, unit: 'tokens' as const, policy: { limit: 60_000, capacity: 20_000, rate: 1 } },
+    ];
+    await shared.adjust(
+      POOL,
+      policies.map((p) => ({ dim: p.dim, policy: p.policy, amount: 20_000 })),
+    );
+    let r: Awaited<ReturnType<typeof a.acquire>> | undefined;
+    void a.acquire(req(15_000, { deadlineMs: 3000 })).then((x) => (r = x));
+    await settle();
+    // The store says it fits (its mirror said 15 s): not shed, and the queue's next take serves it.
+    expect(r).toMatchObject({ ok: true, queuedMs: 0 });
+    expect(time.clock.now()).toBe(1_000_000);
+  });
+
   it('a blocked take from an async store waits for its time instead of asking again at once', async () => {
     const time = createFakeTime(0);
     let takes = 0;
@@ -112,6 +168,10 @@ describe('engine with shared state', () => {
           limitedBy: 'tpm',
         };
       },
+      startWait: async (_k, now, _a, _c, policies) => ({
+        waitMs: 1000,
+        states: policies.map(() => ({ level: 0, at: now })),
+      }),
       adjust: async (_k, now, _d, policies) => policies.map(() => ({ level: 0, at: now })),
       tighten: async (_k, now, _c, policies) => policies.map(() => ({ level: 0, at: now })),
       read: async () => [],

@@ -14,6 +14,13 @@ afterAll(async () => {
 
 const inFlight = (p: ReturnType<typeof createPacer>): number =>
   p.engine.snapshot().reduce((n, s) => n + s.inFlight, 0);
+const poolOf = (p: ReturnType<typeof createPacer>, name: string) =>
+  p.engine.snapshot().find((s) => s.pool === name)!;
+const hi = {
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user' as const, content: 'hi' }],
+  max_completion_tokens: 5,
+};
 
 describe('createPacer (in-process library)', () => {
   it('paces SDK calls and settles leases from JSON bodies and streams, including a cancelled stream', async () => {
@@ -173,5 +180,66 @@ describe('createPacer (in-process library)', () => {
       expect(r.sent()).toBe(0);
       r.close();
     });
+  });
+
+  it("the caller's own aborts free the reservation and never open the breaker", async () => {
+    // A slow upstream (about 3 s to answer) so every call is aborted while in flight.
+    const slow = await startSimulator({ port: 0, host: '127.0.0.1', seed: 3, ttftMs: 3000 });
+    try {
+      const pacer = createPacer({
+        pools: { mini: { tpm: 60_000, models: ['gpt-4o-mini'] } },
+        breaker: { threshold: 2, cooldownMs: 60_000 },
+      });
+      const client = new OpenAI({ baseURL: slow.url, apiKey: 'sk-local', fetch: pacer.fetch, maxRetries: 0 });
+      const full = poolOf(pacer, 'mini').available.tokens;
+      const calls = Array.from({ length: 6 }, async () => {
+        const ac = new AbortController();
+        const call = client.chat.completions.create(hi, { signal: ac.signal });
+        setTimeout(() => ac.abort(), 50);
+        return call;
+      });
+      const settled = await Promise.allSettled(calls);
+      for (const r of settled) {
+        expect(r.status).toBe('rejected');
+        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(OpenAI.APIUserAbortError);
+      }
+      const snap = poolOf(pacer, 'mini');
+      expect(snap.breaker).toBe('closed');
+      expect(snap.inFlight).toBe(0);
+      expect(snap.available.tokens).toBe(full); // every reservation given back
+      pacer.close();
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('real network errors still count as upstream failures and open the breaker', async () => {
+    const pacer = createPacer({
+      pools: { mini: { tpm: 60_000, models: ['gpt-4o-mini'] } },
+      breaker: { threshold: 2, cooldownMs: 60_000 },
+    });
+    // Port 1 on loopback: connection refused.
+    const client = new OpenAI({
+      baseURL: 'http://127.0.0.1:1/v1',
+      apiKey: 'sk-local',
+      fetch: pacer.fetch,
+      maxRetries: 0,
+    });
+    for (let i = 0; i < 2; i++)
+      await expect(client.chat.completions.create(hi)).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+    expect(poolOf(pacer, 'mini')).toMatchObject({ breaker: 'open', inFlight: 0 });
+    pacer.close();
+  });
+
+  it('an invalid x-pacer-* header is a 400 naming it, as at the gateway', async () => {
+    const pacer = createPacer({ pools: { mini: { tpm: 60_000, models: ['gpt-4o-mini'] } } });
+    const client = new OpenAI({ baseURL: sim.url, apiKey: 'sk-local', fetch: pacer.fetch, maxRetries: 0 });
+    const err = await client.chat.completions
+      .create(hi, { headers: { 'x-pacer-deadline-ms': 'soon' } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((err as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('x-pacer-deadline-ms');
+    expect(inFlight(pacer)).toBe(0);
+    pacer.close();
   });
 });

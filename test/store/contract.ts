@@ -1,10 +1,17 @@
 /**
  * One behaviour suite for every quota store (memory = the pure core functions, Redis = the Lua
- * ports): the same table of cases (states, elapsed, cost, policy) -> expected decision.
+ * ports): the same tables of cases (states, elapsed, cost, policy) -> expected decision, for
+ * takeAll (take-cases.ts) and startWait (start-cases.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { BucketPolicy, Dimension } from '../../src/core/limiter/index.js';
-import type { InstanceRegistry, QuotaDecision, QuotaStore } from '../../src/store/quota/index.js';
+import type {
+  InstanceRegistry,
+  QuotaDecision,
+  QuotaStore,
+  StartDecision,
+} from '../../src/store/quota/index.js';
+import { referenceStart, START_CASES } from './start-cases.js';
 import { c, referenceDecision, rpm, TAKE_CASES, tpm } from './take-cases.js';
 
 export interface QuotaHarness {
@@ -42,6 +49,25 @@ function expectDecision(
   });
 }
 
+/** startWait's answer, within what `slackMs` of extra refill may change. */
+function expectStart(
+  actual: StartDecision,
+  expected: StartDecision,
+  policies: readonly { policy: BucketPolicy }[],
+  slackMs: number,
+): void {
+  if (expected.waitMs === Infinity) expect(actual.waitMs).toBe(Infinity);
+  else {
+    expect(actual.waitMs).toBeLessThanOrEqual(expected.waitMs + 1e-6);
+    expect(actual.waitMs).toBeGreaterThanOrEqual(expected.waitMs - slackMs - 1e-6);
+  }
+  expect(actual.levels).toHaveLength(expected.levels.length);
+  actual.levels.forEach((level, i) => {
+    expect(level).toBeGreaterThanOrEqual(expected.levels[i]! - 1e-9);
+    expect(level).toBeLessThanOrEqual(expected.levels[i]! + policies[i]!.policy.rate * slackMs + 1e-9);
+  });
+}
+
 export function defineQuotaStoreContract(name: string, open: () => Promise<QuotaHarness>): void {
   describe(`quota store contract: ${name}`, () => {
     describe('takeAll matches the pure step function case by case', () => {
@@ -66,6 +92,24 @@ export function defineQuotaStoreContract(name: string, open: () => Promise<Quota
             tc.policies,
             h.slackMs * 2,
           );
+        });
+      });
+    });
+
+    describe('startWait matches the pure function case by case and writes nothing', () => {
+      START_CASES.forEach((tc, i) => {
+        it(tc.name, async () => {
+          const want = referenceStart(tc);
+          expectStart(want, tc.expected, tc.policies, 0);
+          const h = await open();
+          const pool = `start-${i}`;
+          for (const [j, s] of tc.states.entries())
+            if (s) await h.seed(pool, tc.policies[j]!.dim, s[0], s[1]);
+          const got = await h.store.startWait(pool, tc.policies, tc.ahead, tc.cost, tc.reserveShare ?? 0);
+          expectStart(got, tc.expected, tc.policies, h.slackMs);
+          // A question only: the buckets are where they were (plus refill).
+          const after = await h.store.levels(pool, tc.policies);
+          expectStart({ waitMs: got.waitMs, levels: after }, tc.expected, tc.policies, h.slackMs * 2);
         });
       });
     });

@@ -74,6 +74,41 @@ suite('engines sharing one Redis through the quota port', () => {
     expect(untouched[0]!.level).toBeCloseTo(20, 3);
   });
 
+  it('sheds at once with the Redis store: a request that cannot make its deadline never waits it out', async () => {
+    const store = createRedisQuotaStore({ redis: server.url, prefix: 'shed' });
+    await store.ready();
+    stores.push(store);
+    // 6 000 TPM, 20 s burst: 2 000 tokens, refilling 0.1 token/ms (Redis time).
+    const engine = createEngine(
+      { pools: { p: { models: ['m'], tpm: 6000 } }, headroom: 0, burstSeconds: 20 },
+      { store: createEngineQuotaPort(store), shared: store },
+    );
+    engines.push(engine);
+    const acquire = (tokens: number, deadlineMs: number) =>
+      engine.acquire({ pool: 'p', tenant: 't', priority: 'default', tokens, deadlineMs });
+    const timed = async (p: ReturnType<typeof acquire>) => {
+      const t0 = performance.now();
+      const r = await p;
+      return { r, ms: performance.now() - t0 };
+    };
+    expect((await acquire(2000, 1000)).ok).toBe(true);
+    // The queue is idle: the take's own answer (about 19 s) is past the 10 s deadline. Before,
+    // the answer came when the deadline passed; the margin below is half of it.
+    const idle = await timed(acquire(1900, 10_000));
+    expect(idle.r).toMatchObject({ ok: false, reason: 'deadline' });
+    expect(idle.ms).toBeLessThan(5000);
+    expect((idle.r as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(10_000);
+    // Behind a queued 100: Redis answers about 20 s for 1 900 more, past its 10 s deadline.
+    const ahead = acquire(100, 60_000);
+    const behind = await timed(acquire(1900, 10_000));
+    expect(behind.r).toMatchObject({ ok: false, reason: 'deadline' });
+    expect(behind.ms).toBeLessThan(5000);
+    expect((behind.r as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(10_000);
+    // One that fits is not shed: it starts after the one ahead (about 1 s).
+    expect((await acquire(10, 60_000)).ok).toBe(true);
+    expect((await ahead).ok).toBe(true);
+  });
+
   it('an engine keeps serving through a Redis outage and goes back to shared state after', async () => {
     const events: StoreStatus[] = [];
     const shared = createSharedQuota({

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adjust, takeAll, tighten, type DimensionPolicy } from '../../src/core/limiter/index.js';
+import { adjust, startWait, takeAll, tighten, type DimensionPolicy } from '../../src/core/limiter/index.js';
 import { createQuotaKeys, createRedisQuotaStore, type RedisQuotaStore } from '../../src/store/quota/index.js';
 import { redisUnavailable, startRedis, type RedisServer } from '../helpers/redis.js';
 
@@ -32,7 +32,7 @@ const stateArb = fc.option(
   { nil: undefined },
 );
 
-suite('take-all.lua against core/limiter takeAll on random cases', () => {
+suite('the bucket Lua scripts against core/limiter on random cases', () => {
   let server: RedisServer;
   let admin: Redis;
   let store: RedisQuotaStore;
@@ -88,6 +88,49 @@ suite('take-all.lua against core/limiter takeAll on random cases', () => {
         },
       ),
       { numRuns: 300, seed: 7 },
+    );
+  });
+
+  it('start-wait.lua answers like startWait and writes nothing', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        policyArb('rpm', 'requests'),
+        policyArb('tpm', 'tokens'),
+        fc.tuple(stateArb, stateArb),
+        fc.record({
+          requests: fc.integer({ min: 0, max: 20 }),
+          tokens: fc.double({ min: 0, max: 20_000, noNaN: true }),
+        }),
+        fc.record({
+          requests: fc.integer({ min: 0, max: 3 }),
+          tokens: fc.double({ min: 0, max: 7000, noNaN: true }),
+        }),
+        fc.constantFrom(0, 0.2, 0.5),
+        async (rpm, tpm, seeds, ahead, cost, share) => {
+          const policies = [rpm, tpm];
+          const pool = `s${n++}`;
+          const [sec, us] = await admin.time();
+          const now = Number(sec) * 1000 + Number(us) / 1000;
+          const states = seeds.map((s, i) =>
+            s ? { level: s.fill * policies[i]!.policy.capacity, at: now - s.elapsed } : undefined,
+          );
+          const want = startWait(states, now, ahead, cost, policies, share);
+          for (const [i, s] of states.entries()) {
+            if (s)
+              await admin.hset(keys.bucket(pool, policies[i]!.dim), 'l', String(s.level), 't', String(s.at));
+          }
+          const got = await store.startWait(pool, policies, ahead, cost, share);
+          if (want.waitMs === Infinity) expect(got.waitMs).toBe(Infinity);
+          else expect(Math.abs(got.waitMs - want.waitMs)).toBeLessThanOrEqual(SLACK_MS);
+          got.levels.forEach((level, i) =>
+            expect(Math.abs(level - want.states[i]!.level)).toBeLessThan(1e-3),
+          );
+          const stored = await Promise.all(policies.map((p) => admin.hget(keys.bucket(pool, p.dim), 'l')));
+          expect(stored).toEqual(states.map((s) => (s ? String(s.level) : null)));
+        },
+      ),
+      { numRuns: 200, seed: 13 },
     );
   });
 

@@ -2,7 +2,9 @@
  * One token bucket as a pure step function over plain numbers, so the Redis Lua port can mirror
  * it line by line. Refill is continuous (fractional), a rejection never zeroes the bucket, and a
  * request larger than the burst (but within the limit) is admitted from a full bucket, going into
- * debt. Invariant: over any window of length W, admitted cost <= rate*W + max(capacity, largest cost).
+ * debt. Invariant: a window of length W that ends with an admission of cost u admits at most
+ * rate*W + max(capacity, u), refunds counted back and charges added (the level starts it at most at
+ * capacity and ends it at least at min(0, capacity - u)); test/engine/window-property.test.ts.
  */
 export interface BucketPolicy {
   /** The upstream limit of the window: a single cost above it can never be admitted. */

@@ -1,6 +1,7 @@
 import type { DimensionPolicy } from '../limiter/policy.js';
+import { waitAfter } from '../limiter/start-wait.js';
 import type { Cost } from '../limiter/take-all.js';
-import type { Priority } from './queue.js';
+import { waitingTenants, type AdmissionQueue, type Priority } from './queue.js';
 
 /**
  * Batch, and a tenant over its fair share, may not dip into the share of each bucket kept for
@@ -15,6 +16,38 @@ export function reserveShareFor(
 }
 
 /**
+ * True when a request held out of the reserve (`reserveShare` > 0) could start only by entering
+ * it: its cost is above the part of some bucket over the reserve line, so even a full bucket is
+ * left below the line. Such a request starts only from a full bucket and only while no protected
+ * request waits (decision 006).
+ */
+export function entersReserve(
+  cost: Cost,
+  policies: readonly DimensionPolicy[],
+  reserveShare: number,
+): boolean {
+  if (reserveShare <= 0) return false;
+  return policies.some(({ unit, policy }) => {
+    const units = unit === 'requests' ? cost.requests : cost.tokens;
+    return units > policy.capacity * (1 - reserveShare);
+  });
+}
+
+/**
+ * A request that may use the reserve is waiting: one queued as interactive or default by a tenant
+ * other than `except` that is not held out (`heldOut`: over its share).
+ */
+export function protectedWaiting(
+  q: AdmissionQueue,
+  except: string,
+  heldOut: (tenant: string) => boolean,
+): boolean {
+  for (const p of ['interactive', 'default'] as const)
+    for (const tenant of waitingTenants(q, p)) if (tenant !== except && !heldOut(tenant)) return true;
+  return false;
+}
+
+/**
  * A tenant over its fair share queues one class lower (interactive as default, default as batch),
  * so requests of tenants within their share go ahead of it instead of waiting behind a head that
  * may not touch the reserve.
@@ -24,10 +57,8 @@ export function oneClassLower(priority: Priority): Priority {
 }
 
 /**
- * When (ms from now) a new item could start if everything queued ahead of it goes first: each
- * bucket must refill the work ahead plus the item's own cost (capped at the burst: the debt
- * rule). Exact for an empty queue, an estimate otherwise (later arrivals of a higher priority can
- * still overtake, and the caller sheds again at the deadline if they do).
+ * When (ms from now) a new item could start if everything queued ahead of it goes first: the
+ * pause, then waitAfter of the buckets (core/limiter/start-wait.ts).
  */
 export function estimateStartMs(
   ahead: Cost,
@@ -38,17 +69,6 @@ export function estimateStartMs(
   now: number,
   pausedUntil: number,
 ): number {
-  let wait = pausedUntil > now ? pausedUntil - now : 0;
-  for (let i = 0; i < policies.length; i++) {
-    const { unit, policy } = policies[i]!;
-    const capacity = policy.capacity * (1 - reserveShare);
-    const own = unit === 'requests' ? cost.requests : cost.tokens;
-    const before = unit === 'requests' ? ahead.requests : ahead.tokens;
-    const need = before + Math.min(own, capacity);
-    const avail = (levels[i] ?? policy.capacity) - policy.capacity * reserveShare;
-    if (need <= avail) continue;
-    const w = policy.rate > 0 ? (need - avail) / policy.rate : Infinity;
-    if (w > wait) wait = w;
-  }
-  return wait;
+  const paused = pausedUntil > now ? pausedUntil - now : 0;
+  return Math.max(paused, waitAfter(levels, ahead, cost, policies, reserveShare));
 }

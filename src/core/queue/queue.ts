@@ -28,6 +28,8 @@ interface ClassQueue {
   lastFinish: Map<string, number>;
   count: number;
   tokens: number;
+  /** Live items per tenant (who is waiting in this class, for the reserve rule). */
+  waiting: Map<string, number>;
 }
 
 /**
@@ -48,7 +50,14 @@ const byDeadline = (a: QueueItem, b: QueueItem): boolean =>
   a.deadline < b.deadline || (a.deadline === b.deadline && a.id < b.id);
 
 function classQueue(): ClassQueue {
-  return { heap: new MinHeap(byFinish), vtime: 0, lastFinish: new Map(), count: 0, tokens: 0 };
+  return {
+    heap: new MinHeap(byFinish),
+    vtime: 0,
+    lastFinish: new Map(),
+    count: 0,
+    tokens: 0,
+    waiting: new Map(),
+  };
 }
 
 export function createQueue(): AdmissionQueue {
@@ -73,6 +82,7 @@ export function enqueue(q: AdmissionQueue, item: QueueItem): void {
   c.heap.push(item);
   c.count++;
   c.tokens += item.tokens;
+  c.waiting.set(item.tenant, (c.waiting.get(item.tenant) ?? 0) + 1);
   q.byDeadline.push(item);
   q.size++;
 }
@@ -104,6 +114,9 @@ export function remove(q: AdmissionQueue, item: QueueItem, served = false): void
   const c = q.classes[item.priority];
   c.count--;
   c.tokens -= item.tokens;
+  const left = (c.waiting.get(item.tenant) ?? 1) - 1;
+  if (left > 0) c.waiting.set(item.tenant, left);
+  else c.waiting.delete(item.tenant);
   q.size--;
   if (served && item.start > c.vtime) c.vtime = item.start;
   if (c.count === 0) {
@@ -139,6 +152,11 @@ export function queuedAhead(q: AdmissionQueue, priority: Priority): { count: num
     if (p === priority) break;
   }
   return { count, tokens };
+}
+
+/** Tenants with requests waiting at `priority`. */
+export function waitingTenants(q: AdmissionQueue, priority: Priority): IterableIterator<string> {
+  return q.classes[priority].waiting.keys();
 }
 
 export function queuedCounts(q: AdmissionQueue): Record<Priority, number> {

@@ -14,6 +14,7 @@ import type { Principal } from '../auth.js';
 import type { GatewayContext } from '../context.js';
 import { estimateRequest, rememberResponse } from '../estimate.js';
 import { readBody, sendError } from '../http.js';
+import { deadlineOf, priorityOf } from '../pacer-headers.js';
 import { poolRateHeaders } from '../rate-headers.js';
 import { AbortLatch } from '../upstream/abort-latch.js';
 import { passHeaders } from '../upstream/client.js';
@@ -37,7 +38,6 @@ export interface InferenceHooks {
   claimerFor?: ClaimerFor;
 }
 
-const PRIORITIES = new Set<string>(['interactive', 'default', 'batch']);
 const ROUTE_LABEL: Record<InferenceRoute, string> = {
   chat: 'chat.completions',
   responses: 'responses',
@@ -111,7 +111,7 @@ export function createInferenceRoute(
       s.charged = typeof charged === 'number' ? charged : await charged;
       pool = engine.poolFor(parsed.model);
       s.priority = priorityOf(req) ?? principal.plan?.priority ?? 'default';
-      const deadlineMs = deadlineOf(req) ?? config.default_deadline_ms;
+      const deadlineMs = deadlineOf(req, config.max_deadline_ms) ?? config.default_deadline_ms;
       const acquire: AcquireRequest = {
         pool,
         tenant: principal.tenant,
@@ -362,18 +362,6 @@ function checkSize(
       `The request is estimated at ${total} tokens, over the configured cap of ${cap}.`,
     );
   }
-}
-
-function priorityOf(req: IncomingMessage): Priority | undefined {
-  const v = req.headers['x-pacer-priority'];
-  return typeof v === 'string' && PRIORITIES.has(v) ? (v as Priority) : undefined;
-}
-
-function deadlineOf(req: IncomingMessage): number | undefined {
-  const v = req.headers['x-pacer-deadline-ms'];
-  if (typeof v !== 'string') return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function upstreamFailure(status: number): PacerError {

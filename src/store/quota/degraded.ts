@@ -142,6 +142,12 @@ export function createDegradableQuotaStore(options: DegradableQuotaStoreOptions)
         () => primary.takeAll(pool, policies, cost, share),
         (s) => s.takeAll(pool, sharePolicies(policies), cost, share),
       ),
+    // The local queue feeds the local share: ahead and cost stay whole, the buckets are 1/N.
+    startWait: (pool, policies, ahead, cost, share = 0) =>
+      call(
+        () => primary.startWait(pool, policies, ahead, cost, share),
+        (s) => s.startWait(pool, sharePolicies(policies), ahead, cost, share),
+      ),
     // A refund or charge is real usage: applied whole to the local share.
     adjust: (pool, changes) =>
       call(

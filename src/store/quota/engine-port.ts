@@ -36,6 +36,10 @@ export function createEngineQuotaPort(store: QuotaStore, clock: Clock = systemCl
         limitedBy: d.limitedBy,
       };
     },
+    async startWait(key, now, ahead, cost, policies, reserveShare) {
+      const d = await store.startWait(key, policies, ahead, cost, reserveShare);
+      return { waitMs: d.waitMs, states: stamp(d.levels, now) };
+    },
     async adjust(key, now, delta, policies) {
       return stamp(
         await store.adjust(

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import {
   adjust,
   levelAt,
+  startWait,
   takeAll,
   tighten,
   type BucketState,
@@ -81,6 +82,11 @@ export function createMemoryQuotaStore(options: MemoryQuotaStoreOptions): Memory
       );
       if (r.allowed) r.states.forEach((s, i) => buckets.set(ids[i]!, s));
       return decisionOf(r);
+    },
+    async startWait(pool, policies, ahead, cost, reserveShare = 0) {
+      const states = policies.map((p) => buckets.get(keys.bucket(pool, p.dim)));
+      const r = startWait(states, clock.now(), ahead, cost, policies, reserveShare);
+      return { waitMs: r.waitMs, levels: r.states.map((s) => s.level) };
     },
     adjust: async (pool, changes) => applyStep(pool, changes, adjust),
     tighten: async (pool, changes) => applyStep(pool, changes, tighten),

@@ -92,6 +92,22 @@ export function createRedisQuotaStore(options: RedisQuotaStoreOptions): RedisQuo
         levels: r.slice(5).map(num),
       };
     },
+    async startWait(pool, policies, ahead, cost, reserveShare = 0) {
+      const args: (string | number)[] = [policies.length, reserveShare];
+      for (const { unit, policy } of policies)
+        args.push(
+          policy.capacity,
+          policy.rate,
+          unit === 'requests' ? ahead.requests : ahead.tokens,
+          unit === 'requests' ? cost.requests : cost.tokens,
+        );
+      const r = (await run(
+        'start-wait',
+        policies.map((p) => keys.bucket(pool, p.dim)),
+        args,
+      )) as string[];
+      return { waitMs: num(r[0]), levels: r.slice(1).map(num) };
+    },
     async adjust(pool, changes) {
       const args: (string | number)[] = [changes.length];
       for (const c of changes) args.push(c.policy.capacity, c.policy.rate, c.amount);

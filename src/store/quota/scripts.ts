@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
  */
 export const QUOTA_SCRIPTS = [
   'take-all',
+  'start-wait',
   'adjust',
   'tighten',
   'levels',
@@ -35,7 +36,13 @@ function luaDir(): string {
   return found;
 }
 
-const BUCKET_SCRIPTS: ReadonlySet<QuotaScript> = new Set(['take-all', 'adjust', 'tighten', 'levels']);
+const BUCKET_SCRIPTS: ReadonlySet<QuotaScript> = new Set([
+  'take-all',
+  'start-wait',
+  'adjust',
+  'tighten',
+  'levels',
+]);
 
 /** The library file a script is loaded with, if any. */
 function libraryOf(name: QuotaScript): string | undefined {

@@ -18,6 +18,14 @@ export interface QuotaDecision {
   levels: number[];
 }
 
+/** The store's answer to "when could this start?" (startWait of core/limiter). */
+export interface StartDecision {
+  /** Ms until the cost could be taken once `ahead` went first (Infinity if never). */
+  waitMs: number;
+  /** Bucket levels now, one per policy, same order (nothing is taken). */
+  levels: number[];
+}
+
 /** One bucket to change: `amount` is a delta for adjust, a ceiling for tighten. */
 export interface BucketChange {
   dim: Dimension;
@@ -41,6 +49,17 @@ export interface QuotaStore {
     cost: Cost,
     reserveShare?: number,
   ): Promise<QuotaDecision>;
+  /**
+   * When `cost` could be taken if the work `ahead` (queued before it) is taken first; reads only.
+   * The engine's shed-at-once check when the buckets are shared and its own mirror may lag.
+   */
+  startWait(
+    pool: string,
+    policies: readonly DimensionPolicy[],
+    ahead: Cost,
+    cost: Cost,
+    reserveShare?: number,
+  ): Promise<StartDecision>;
   /** Refunds (amount > 0) or charges (amount < 0); returns the new levels. */
   adjust(pool: string, changes: readonly BucketChange[]): Promise<number[]>;
   /** Lowers each bucket to at most `amount` (upstream's remaining; Infinity = no change); returns the new levels. */

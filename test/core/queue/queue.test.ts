@@ -11,7 +11,12 @@ import {
   type Priority,
   type QueueItem,
 } from '../../../src/core/queue/queue.js';
-import { estimateStartMs, reserveShareFor } from '../../../src/core/queue/dispatch.js';
+import {
+  entersReserve,
+  estimateStartMs,
+  protectedWaiting,
+  reserveShareFor,
+} from '../../../src/core/queue/dispatch.js';
 import { policiesFor } from '../../../src/core/limiter/policy.js';
 import { takeAll } from '../../../src/core/limiter/take-all.js';
 import type { BucketState } from '../../../src/core/limiter/bucket.js';
@@ -175,5 +180,33 @@ describe('estimateStartMs', () => {
     expect(
       estimateStartMs({ requests: 0, tokens: 0 }, { requests: 1, tokens: 1 }, [2000], policies, 0, 0, 700),
     ).toBe(700);
+  });
+});
+
+describe('the reserve rule (decision 006)', () => {
+  const policies = policiesFor({ tpm: 60_000 }, { headroom: 0, burstSeconds: 2, timeScale: 1 }); // 2 000
+
+  it('a held-out cost enters the reserve when it is above the part of a bucket over the line', () => {
+    expect(entersReserve({ requests: 1, tokens: 1600 }, policies, 0.2)).toBe(false);
+    expect(entersReserve({ requests: 1, tokens: 1601 }, policies, 0.2)).toBe(true);
+    expect(entersReserve({ requests: 1, tokens: 50_000 }, policies, 0)).toBe(false); // not held out
+  });
+
+  it('protected requests are interactive or default ones of tenants not held out, other than the asker', () => {
+    const q = createQueue();
+    const heldOut = (t: string) => t === 'noisy';
+    const a = item('noisy');
+    enqueue(q, a);
+    enqueue(q, item('quiet', { priority: 'batch' }));
+    expect(protectedWaiting(q, 'noisy', heldOut)).toBe(false);
+    const b = item('quiet', { priority: 'interactive' });
+    enqueue(q, b);
+    expect(protectedWaiting(q, 'noisy', heldOut)).toBe(true);
+    expect(protectedWaiting(q, 'quiet', heldOut)).toBe(false);
+    remove(q, b);
+    expect(protectedWaiting(q, 'noisy', heldOut)).toBe(false);
+    requeue(q, a, 'batch');
+    expect(q.classes.default.waiting.size).toBe(0);
+    expect(q.classes.batch.waiting.get('noisy')).toBe(1);
   });
 });
