@@ -126,6 +126,13 @@ export const ERRORS = {
     openaiCode: 'upstream_error',
     summary: 'The upstream failed after bounded retries.',
   },
+  PACER_UPSTREAM_AUTH: {
+    status: 502,
+    type: 'server_error',
+    openaiCode: 'upstream_auth_failed',
+    summary:
+      "The upstream refused the gateway's own API key (401). The upstream's message, which quotes part of that key, is not passed on; the operator must fix the key.",
+  },
   PACER_UPSTREAM_UNAVAILABLE: {
     status: 503,
     type: 'server_error',

@@ -8,6 +8,7 @@ import type { Dispatcher } from 'undici';
 import { PacerError } from '../../core/errors.js';
 import type { Principal } from '../auth.js';
 import type { GatewayContext } from '../context.js';
+import { isUpstreamAuthFailure, upstreamAuthFailure } from '../upstream/auth-failure.js';
 import { passHeaders } from '../upstream/client.js';
 import type { UpstreamRequest } from '../upstream/client.js';
 import { relay } from '../upstream/relay.js';
@@ -38,8 +39,9 @@ export async function callUpstream(
     headers?: IncomingHttpHeaders;
   },
 ): Promise<UpstreamAnswer | null> {
+  let resp: UpstreamAnswer;
   try {
-    return await ctx.upstream.request({
+    resp = await ctx.upstream.request({
       method: request.method,
       path: request.path,
       headers: request.headers ?? x.req.headers,
@@ -53,6 +55,11 @@ export async function callUpstream(
       `The upstream could not be reached: ${(err as Error).message}`,
     );
   }
+  if (isUpstreamAuthFailure(resp.statusCode)) {
+    await resp.body.dump().catch(() => undefined);
+    throw upstreamAuthFailure(ctx.log, x.requestId);
+  }
+  return resp;
 }
 
 /** Streams an upstream answer to the client as it arrives (SSE included); resolves with its status. */

@@ -34,6 +34,8 @@ export function createReadyRoute(ctx: GatewayContext): Plain {
       });
       await r.body.dump();
       if (r.statusCode >= 500) upstream = `status ${r.statusCode}`;
+      // Every request would fail on the gateway's own key: not ready.
+      else if (r.statusCode === 401) upstream = "the upstream refused the gateway's API key (401)";
     } catch (err) {
       upstream = `unreachable: ${(err as Error).message}`;
     }
