@@ -20,6 +20,7 @@ import { AbortLatch } from '../upstream/abort-latch.js';
 import { passHeaders } from '../upstream/client.js';
 import { forward, shedError } from '../upstream/forward.js';
 import { claimFirstId, type ClaimerFor } from '../ownership/response-claims.js';
+import { isUpstreamAuthFailure, upstreamAuthFailure } from '../upstream/auth-failure.js';
 import { bufferSource } from '../upstream/exchange.js';
 import { relay } from '../upstream/relay.js';
 import { parseRequest } from '../validate.js';
@@ -49,6 +50,11 @@ interface RequestState {
   principal: Principal | null;
   /** Tokens charged to the tenant's budget at admission (0 = none). */
   charged: number;
+  /**
+   * Tokens the answer used as far as the gateway can tell: its usage, or for an answer without
+   * one (a chat stream without include_usage, a cut stream) the input plus the events streamed.
+   */
+  used: number | null;
   model: string;
   priority: Priority;
   status: number;
@@ -78,6 +84,7 @@ export function createInferenceRoute(
       tenant: 'unknown',
       principal: null,
       charged: 0,
+      used: null,
       model: 'unknown',
       priority: 'default',
       status: 0,
@@ -150,6 +157,12 @@ export function createInferenceRoute(
       if (out.kind === 'shed') throw out.error;
       const { resp, lease } = out;
       held = lease;
+      if (isUpstreamAuthFailure(resp.statusCode)) {
+        await resp.dump();
+        lease.cancel();
+        held = undefined;
+        throw upstreamAuthFailure(ctx.log, requestId);
+      }
       if (resp.statusCode >= 500) {
         await resp.dump();
         lease.cancel();
@@ -189,7 +202,10 @@ export function createInferenceRoute(
       // The upstream refused (4xx): nothing was charged. Otherwise it was sent and counts: settle
       // with the real usage, or with what streamed when the stream was cut or had no usage.
       if (!ok) lease.cancel();
-      else lease.settle(result.usage?.total ?? est.input + (route === 'embeddings' ? 0 : result.events));
+      else {
+        s.used = result.usage?.total ?? est.input + (route === 'embeddings' ? 0 : result.events);
+        lease.settle(s.used);
+      }
       held = undefined;
       if (!result.complete && res.destroyed) s.status = 499;
     } catch (err) {
@@ -263,8 +279,9 @@ function record(
   }
   if (s.principal) {
     // Real usage corrects the estimate; no usage (refused, shed, failed) gives the tokens back.
-    // An answer without usage (a stream without include_usage) keeps the estimate charged.
-    const used = s.usage?.total ?? (s.firstByteAt !== null && s.status < 400 ? s.charged : null);
+    // An answer without usage (a stream without include_usage) is charged as the pool is: its
+    // input plus the events it streamed, not the whole estimate.
+    const used = s.usage?.total ?? (s.firstByteAt !== null && s.status < 400 ? s.used : null);
     ctx.tenancy.settle(s.principal, s.charged, used, s.costUsd ?? 0, now);
   }
   ctx.ledger?.record({
