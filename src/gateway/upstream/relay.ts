@@ -6,8 +6,9 @@
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { SseDecoder, encodeSse } from '../../core/openai/sse.js';
-import { isTerminalSseEvent, usageFromJsonText, usageFromSseEvent } from '../../core/openai/usage.js';
+import { encodeSse } from '../../core/openai/sse.js';
+import { SseTap } from '../../core/openai/sse-tap.js';
+import { usageFromJsonText } from '../../core/openai/usage.js';
 import type { Usage, UsageRoute } from '../../core/openai/usage.js';
 import type { BodySink, BodySource } from './exchange.js';
 
@@ -77,7 +78,7 @@ class RelaySink implements BodySink {
     firstByteAt: null,
     processingMs: 0,
   };
-  private readonly decoder: SseDecoder | null;
+  private readonly tap: SseTap | null;
   private readonly tail: Buffer[] = [];
   private tailBytes = 0;
   /**
@@ -95,7 +96,7 @@ class RelaySink implements BodySink {
     private readonly opts: RelayOptions,
     private readonly resolve: (r: RelayResult) => void,
   ) {
-    this.decoder = opts.sse && opts.route ? new SseDecoder() : null;
+    this.tap = opts.sse && opts.route ? new SseTap(opts.route) : null;
   }
 
   begin(): void {
@@ -104,7 +105,7 @@ class RelaySink implements BodySink {
       // Client gone: stop the upstream and never wait on a drain.
       this.res.off('drain', this.resumeSource);
       this.cancelFlush();
-      if (!this.out.complete) this.source.destroy();
+      if (!(this.tap ? this.tap.complete : this.out.complete)) this.source.destroy();
       this.finish();
     });
     this.source.start(this);
@@ -115,7 +116,7 @@ class RelaySink implements BodySink {
     const first = out.firstByteAt === null;
     const t0 = first ? performance.now() : 0;
     if (first) out.firstByteAt = opts.now();
-    if (this.decoder) this.tapSse(this.decoder.push(chunk));
+    if (this.tap) this.tap.push(chunk);
     else if (opts.route && !opts.sse) this.keepTail(chunk);
     if (this.flushLater) this.cancelFlush();
     if (res.destroyed) return true;
@@ -130,7 +131,7 @@ class RelaySink implements BodySink {
     const { out, res, opts } = this;
     const t0 = performance.now();
     this.cancelFlush();
-    if (this.decoder) this.tapSse(this.decoder.end());
+    if (this.tap) this.tap.end();
     else if (opts.route && !opts.sse) {
       const { tail, tailBytes } = this;
       const whole = tail.length === 1 ? (tail[0] as Buffer) : Buffer.concat(tail, tailBytes);
@@ -146,7 +147,7 @@ class RelaySink implements BodySink {
     const { res, opts } = this;
     this.cancelFlush();
     if (!res.destroyed && !res.writableEnded) {
-      if (opts.sse && opts.route) res.end(streamErrorEvent(opts.route, this.out.events));
+      if (opts.sse && opts.route) res.end(streamErrorEvent(opts.route, this.tap?.events ?? 0));
       else res.destroy();
     }
     this.finish();
@@ -170,21 +171,17 @@ class RelaySink implements BodySink {
     this.flushLater = null;
   }
 
+  /** Resolves once (end, error or the client gone) with what the tap saw so far. */
   private finish(): void {
     if (this.settled) return;
     this.settled = true;
-    this.resolve(this.out);
-  }
-
-  private tapSse(events: { data: string; event?: string }[]): void {
-    const { out } = this;
-    const route = this.opts.route as UsageRoute;
-    for (const ev of events) {
-      out.events++;
-      const usage = usageFromSseEvent(route, ev);
-      if (usage) out.usage = usage;
-      if (isTerminalSseEvent(route, ev)) out.complete = true;
+    const { out, tap } = this;
+    if (tap) {
+      out.events = tap.events;
+      out.usage = tap.usage;
+      out.complete = tap.complete;
     }
+    this.resolve(out);
   }
 }
 

@@ -1,0 +1,147 @@
+/**
+ * What the gateway reads from a stream it relays: how many events went by, the usage, and whether
+ * the terminal event came. Decoding every event to text and objects (SseDecoder) was the largest
+ * cost a streamed answer added; here the bytes are scanned natively for event boundaries and for
+ * the few markers that can matter (`"usage":{`, `[DONE]`, the terminal `response.*` types), and
+ * only the events holding one are decoded. Streams with CR line ends (legal, not what OpenAI
+ * sends) are handed to the full decoder from the first CR on.
+ */
+import { SseDecoder, type SseEvent } from './sse.js';
+import { isTerminalSseEvent, usageFromSseEvent, type Usage, type UsageRoute } from './usage.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const BOUNDARY = Buffer.from('\n\n');
+
+interface Marker {
+  bytes: Buffer;
+  /** Whether the hit at `at` is worth decoding its event for. */
+  accept(data: Buffer, at: number): boolean;
+}
+
+const always = (): boolean => true;
+/** `"usage":{` or `"usage": {`, not `"usage":null` (chat chunks carry that with include_usage). */
+const USAGE: Marker = {
+  bytes: Buffer.from('"usage":'),
+  accept(data, at) {
+    const next = at + 8;
+    return data[next] === 0x7b || (data[next] === 0x20 && data[next + 1] === 0x7b);
+  },
+};
+const MARKERS: Record<UsageRoute, readonly Marker[]> = {
+  chat: [USAGE, { bytes: Buffer.from('[DONE]'), accept: always }],
+  embeddings: [USAGE],
+  responses: ['response.completed', 'response.incomplete', 'response.failed'].map((t) => ({
+    bytes: Buffer.from(t),
+    accept: always,
+  })),
+};
+
+export class SseTap {
+  /** Events seen (blocks with a data field, as the decoder dispatches them). */
+  events = 0;
+  usage: Usage | null = null;
+  /** The terminal event came (chat `[DONE]`, a terminal `response.*`). */
+  complete = false;
+  /** Bytes after the last event boundary. */
+  private parts: Buffer[] = [];
+  private partBytes = 0;
+  /** The full decoder, once the stream showed a CR. */
+  private decoder: SseDecoder | null = null;
+
+  constructor(private readonly route: UsageRoute) {}
+
+  push(chunk: Buffer): void {
+    if (this.decoder) return this.take(this.decoder.push(chunk));
+    if (chunk.indexOf(CR) !== -1) return this.switchToDecoder(chunk);
+    const last = this.parts[this.parts.length - 1];
+    const straddles = last !== undefined && last[last.length - 1] === LF && chunk[0] === LF;
+    if (!straddles && chunk.indexOf(BOUNDARY) === -1) {
+      this.parts.push(chunk);
+      this.partBytes += chunk.length;
+      return;
+    }
+    const data =
+      this.parts.length === 0 ? chunk : Buffer.concat([...this.parts, chunk], this.partBytes + chunk.length);
+    const upto = data.lastIndexOf(BOUNDARY) + 2;
+    this.scan(data, upto);
+    const rest = data.length - upto;
+    this.parts = rest > 0 ? [data.subarray(upto)] : [];
+    this.partBytes = rest;
+  }
+
+  /** The stream ended: an event not followed by a blank line (a cut stream) still counts. */
+  end(): void {
+    const decoder = this.decoder ?? new SseDecoder();
+    for (const p of this.parts) this.take(decoder.push(p));
+    this.parts = [];
+    this.partBytes = 0;
+    this.take(decoder.end());
+  }
+
+  private switchToDecoder(chunk: Buffer): void {
+    const decoder = (this.decoder = new SseDecoder());
+    for (const p of this.parts) this.take(decoder.push(p));
+    this.parts = [];
+    this.partBytes = 0;
+    this.take(decoder.push(chunk));
+  }
+
+  /** Counts the events in data[0, upto) (whole events only) and decodes the ones with a marker. */
+  private scan(data: Buffer, upto: number): void {
+    let start = 0;
+    while (start < upto) {
+      const i = data.indexOf(BOUNDARY, start);
+      const stop = i === -1 || i >= upto ? upto : i;
+      if (stop > start && hasDataField(data, start, stop)) this.events++;
+      start = stop + 2;
+    }
+    for (const m of MARKERS[this.route]) {
+      let at = data.indexOf(m.bytes);
+      while (at !== -1 && at < upto) {
+        if (!m.accept(data, at)) {
+          at = data.indexOf(m.bytes, at + 1);
+          continue;
+        }
+        const before = data.lastIndexOf(BOUNDARY, at);
+        const from = before === -1 ? 0 : before + 2;
+        const to = Math.min(upto, data.indexOf(BOUNDARY, at) + 2);
+        this.inspect(new SseDecoder().push(data.subarray(from, to)));
+        at = data.indexOf(m.bytes, to);
+      }
+    }
+  }
+
+  /** Events decoded in full (CR streams, the end): count and inspect each. */
+  private take(events: SseEvent[]): void {
+    this.events += events.length;
+    this.inspect(events);
+  }
+
+  private inspect(events: SseEvent[]): void {
+    for (const ev of events) {
+      const usage = usageFromSseEvent(this.route, ev);
+      if (usage) this.usage = usage;
+      if (isTerminalSseEvent(this.route, ev)) this.complete = true;
+    }
+  }
+}
+
+/** Whether the event block data[s, e) has a `data` field (a line `data` or `data:…`). */
+function hasDataField(data: Buffer, s: number, e: number): boolean {
+  let p = s;
+  while (p < e) {
+    if (
+      data[p] === 0x64 &&
+      data[p + 1] === 0x61 &&
+      data[p + 2] === 0x74 &&
+      data[p + 3] === 0x61 &&
+      (p + 4 === e || data[p + 4] === 0x3a || data[p + 4] === LF)
+    )
+      return true;
+    const nl = data.indexOf(LF, p);
+    if (nl === -1 || nl >= e) return false;
+    p = nl + 1;
+  }
+  return false;
+}
