@@ -19,7 +19,7 @@ export function reserveShareFor(
  * True when a request held out of the reserve (`reserveShare` > 0) could start only by entering
  * it: its cost is above the part of some bucket over the reserve line, so even a full bucket is
  * left below the line. Such a request starts only from a full bucket and only while no protected
- * request waits (decision 006).
+ * request waits (decision 008).
  */
 export function entersReserve(
   cost: Cost,

@@ -183,7 +183,7 @@ describe('estimateStartMs', () => {
   });
 });
 
-describe('the reserve rule (decision 006)', () => {
+describe('the reserve rule (decision 008)', () => {
   const policies = policiesFor({ tpm: 60_000 }, { headroom: 0, burstSeconds: 2, timeScale: 1 }); // 2 000
 
   it('a held-out cost enters the reserve when it is above the part of a bucket over the line', () => {
