@@ -15,7 +15,8 @@ export function encodeSse(data: string, event?: string): string {
  * multi-line data, UTF-8 split across chunks.
  */
 export class SseDecoder {
-  private readonly utf8 = new TextDecoder('utf-8');
+  /** Made on the first byte chunk: a decoder fed whole strings (the SSE tap's blocks) needs none. */
+  private utf8: InstanceType<typeof TextDecoder> | null = null;
   private buffer = '';
   private pendingCr = false;
   private event: string | undefined;
@@ -23,13 +24,16 @@ export class SseDecoder {
   private id: string | undefined;
 
   push(chunk: Uint8Array | string): SseEvent[] {
-    const text = typeof chunk === 'string' ? chunk : this.utf8.decode(chunk, { stream: true });
+    const text =
+      typeof chunk === 'string'
+        ? chunk
+        : (this.utf8 ??= new TextDecoder('utf-8')).decode(chunk, { stream: true });
     return this.feed(text);
   }
 
   /** Flushes a final event that was not followed by a blank line (a cut stream). */
   end(): SseEvent[] {
-    const out = this.feed(this.utf8.decode() + '\n');
+    const out = this.feed((this.utf8?.decode() ?? '') + '\n');
     if (this.data.length > 0) out.push(...this.feed('\n'));
     return out;
   }
