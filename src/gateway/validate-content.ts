@@ -5,15 +5,7 @@
  */
 import { PacerError } from '../core/errors.js';
 import type { InferenceRoute } from './validate.js';
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a decimal';
-  if (typeof v === 'string') return 'a string';
-  if (typeof v === 'boolean') return 'a boolean';
-  return 'an object';
-}
+import { typeName } from '../core/openai/type-name.js';
 
 function wrongType(param: string, expected: string, v: unknown): PacerError {
   return new PacerError(

@@ -1,4 +1,5 @@
 import { unknownField, unknownFieldMessage, type RequestEndpoint } from '../core/openai/request-fields.js';
+import { typeName } from '../core/openai/type-name.js';
 
 /** A 400 (or other status) the request itself caused; routes turn it into the OpenAI body. */
 export class InvalidRequest extends Error {
@@ -13,15 +14,6 @@ export class InvalidRequest extends Error {
 }
 
 export type Body = Record<string, unknown>;
-
-export function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a decimal';
-  if (typeof v === 'string') return 'a string';
-  if (typeof v === 'boolean') return 'a boolean';
-  return 'an object';
-}
 
 function wrongType(param: string, expected: string, v: unknown): InvalidRequest {
   return new InvalidRequest(
