@@ -1,6 +1,7 @@
 import { applyObservation } from '../core/adapt/learn.js';
 import { breakerMode, breakerRecord } from '../core/retry/breaker.js';
-import { dispatchedSince, levelsAt, rebuildPolicies, type PoolRuntime } from './pool.js';
+import { levelAt } from '../core/limiter/bucket.js';
+import { dispatchedSince, rebuildPolicies, type PoolRuntime } from './pool.js';
 import type { EngineSettings } from './settings.js';
 import type { UpstreamObservation } from './types.js';
 
@@ -60,7 +61,10 @@ function detectKeptReservations(
   let evidence = obs.status === 429 && obs.rateLimitType === 'tokens';
   const i = pool.policies.findIndex((p) => p.dim === 'tpm');
   if (!evidence && i >= 0 && ceiling !== undefined && obs.status >= 200 && obs.status < 300) {
-    evidence = ceiling < levelsAt(pool, now)[i]! - 0.1 * pool.policies[i]!.policy.capacity;
+    const p = pool.policies[i]!.policy;
+    const state = pool.mirror[i];
+    const level = state ? levelAt(state, now, p) : p.capacity;
+    evidence = ceiling < level - 0.1 * p.capacity;
   }
   if (evidence && ++pool.refundEvidence >= 3) pool.refunds = false;
 }

@@ -14,8 +14,9 @@ export interface RateHeaders {
 
 function int(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v.trim());
-  return v.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+  const t = v.trim();
+  const n = Number(t);
+  return t !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function dur(v: string | undefined): number | undefined {
@@ -24,15 +25,18 @@ function dur(v: string | undefined): number | undefined {
 
 export function readRateHeaders(h: Headers): RateHeaders {
   const out: RateHeaders = {};
-  const set = <K extends keyof RateHeaders>(k: K, v: number | undefined): void => {
-    if (v !== undefined) out[k] = v;
-  };
-  set('limitRequests', int(h['x-ratelimit-limit-requests']));
-  set('limitTokens', int(h['x-ratelimit-limit-tokens']));
-  set('remainingRequests', int(h['x-ratelimit-remaining-requests']));
-  set('remainingTokens', int(h['x-ratelimit-remaining-tokens']));
-  set('resetRequestsMs', dur(h['x-ratelimit-reset-requests']));
-  set('resetTokensMs', dur(h['x-ratelimit-reset-tokens']));
+  const limitRequests = int(h['x-ratelimit-limit-requests']);
+  if (limitRequests !== undefined) out.limitRequests = limitRequests;
+  const limitTokens = int(h['x-ratelimit-limit-tokens']);
+  if (limitTokens !== undefined) out.limitTokens = limitTokens;
+  const remainingRequests = int(h['x-ratelimit-remaining-requests']);
+  if (remainingRequests !== undefined) out.remainingRequests = remainingRequests;
+  const remainingTokens = int(h['x-ratelimit-remaining-tokens']);
+  if (remainingTokens !== undefined) out.remainingTokens = remainingTokens;
+  const resetRequestsMs = dur(h['x-ratelimit-reset-requests']);
+  if (resetRequestsMs !== undefined) out.resetRequestsMs = resetRequestsMs;
+  const resetTokensMs = dur(h['x-ratelimit-reset-tokens']);
+  if (resetTokensMs !== undefined) out.resetTokensMs = resetTokensMs;
   return out;
 }
 

@@ -51,20 +51,23 @@ export function applyObservation(
   const scale = timeScale > 0 ? timeScale : 1;
   const rh = readRateHeaders(obs.headers);
   const answered = obs.status > 0 && obs.status < 500;
+  // Called on every answer: the learned limits are copied only when they change.
+  const rpm = rh.limitRequests !== undefined && rh.limitRequests > 0 ? rh.limitRequests : state.learned.rpm;
+  const tpm = rh.limitTokens !== undefined && rh.limitTokens > 0 ? rh.limitTokens : state.learned.tpm;
+  const limitsChanged = rpm !== state.learned.rpm || tpm !== state.learned.tpm;
+  let learned = state.learned;
+  if (limitsChanged) {
+    learned = {};
+    if (rpm !== undefined) learned.rpm = rpm;
+    if (tpm !== undefined) learned.tpm = tpm;
+  }
   const next: AdaptState = {
-    ...state,
-    learned: { ...state.learned },
+    learned,
     seen: state.seen || answered || rh.limitTokens !== undefined || rh.limitRequests !== undefined,
+    newestReceivedAt: state.newestReceivedAt,
+    newestSentAt: state.newestSentAt,
+    pausedUntil: state.pausedUntil,
   };
-  let limitsChanged = false;
-  if (rh.limitRequests !== undefined && rh.limitRequests > 0 && rh.limitRequests !== next.learned.rpm) {
-    next.learned.rpm = rh.limitRequests;
-    limitsChanged = true;
-  }
-  if (rh.limitTokens !== undefined && rh.limitTokens > 0 && rh.limitTokens !== next.learned.tpm) {
-    next.learned.tpm = rh.limitTokens;
-    limitsChanged = true;
-  }
 
   if (obs.status === 429 && obs.rateLimitType !== 'insufficient_quota') {
     const typed =
@@ -87,8 +90,6 @@ export function applyObservation(
 
   const elapsed = Math.max(0, now - obs.receivedAt);
   const ceilings: { requests?: number; tokens?: number } = {};
-  const rpm = next.learned.rpm;
-  const tpm = next.learned.tpm;
   if (rh.remainingRequests !== undefined)
     ceilings.requests = project(rh.remainingRequests, rpm, elapsed, scale);
   if (rh.remainingTokens !== undefined) ceilings.tokens = project(rh.remainingTokens, tpm, elapsed, scale);

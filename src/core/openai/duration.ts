@@ -34,6 +34,9 @@ export function parseDuration(text: string): number | undefined {
   const s = text.trim();
   if (s === '') return undefined;
   if (s === '0') return 0;
+  // Every answer carries two of these, most of them plain "12ms" or "1.5s": no regex for those.
+  const plain = plainUnit(s);
+  if (plain !== undefined) return plain;
   const re = /(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/gy;
   let total = 0;
   let matched = 0;
@@ -45,4 +48,22 @@ export function parseDuration(text: string): number | undefined {
     matched = re.lastIndex;
   }
   return matched === s.length ? total : undefined;
+}
+
+/** "12ms" or "33.023s" (digits, at most one dot, one unit); undefined for anything else. */
+function plainUnit(s: string): number | undefined {
+  const ms = s.endsWith('ms');
+  const cut = ms ? s.length - 2 : s.endsWith('s') ? s.length - 1 : -1;
+  if (cut <= 0) return undefined;
+  let dots = 0;
+  for (let i = 0; i < cut; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) dots++;
+    else if (c < 48 || c > 57) return undefined;
+  }
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(cut - 1);
+  if (dots > 1 || first === 46 || last === 46) return undefined;
+  const n = Number(s.slice(0, cut));
+  return ms ? n : n * 1000;
 }
