@@ -115,10 +115,38 @@ describe('previous_response_id reserves the history it is billed for', () => {
     const follow = await post('/responses', { ...plain, previous_response_id: r.id });
     await follow.json();
     expect(estimated(follow) - estimated(alone)).toBe(r.usage.total_tokens);
-    // An id this gateway never saw: nothing reserved for it (see docs/decisions/006).
+    // An id this gateway never saw: nothing reserved for it (see docs/decisions/007).
     const unknown = await post('/responses', { ...plain, previous_response_id: 'resp_unknown' });
     await unknown.json();
     expect(estimated(unknown)).toBe(estimated(alone));
+  });
+
+  it('after a JSON answer longer than the relay keeps of its tail', async () => {
+    forgetResponses();
+    // The answer echoes its tools: 400 with long descriptions make a body of several 64 KiB reads.
+    const tools = Array.from({ length: 400 }, (_, i) => ({
+      type: 'function',
+      name: `tool_${i}`,
+      description: `Looks up record ${i}. `.repeat(40),
+      parameters: { type: 'object', properties: { id: { type: 'string' } } },
+    }));
+    const first = await post('/responses', {
+      model: 'gpt-4o-mini',
+      input: 'Tell me a story.',
+      tools,
+      tool_choice: 'none',
+      max_output_tokens: 40,
+    });
+    const body = await first.text();
+    // Well over the relay's 64 KiB tail: the id at the body's start is read from its first bytes.
+    expect(body.length).toBeGreaterThan(4 * 64 * 1024);
+    const r = JSON.parse(body) as Resp;
+    const plain = { model: 'gpt-4o-mini', input: 'And then?', max_output_tokens: 20 };
+    const alone = await post('/responses', plain);
+    await alone.json();
+    const follow = await post('/responses', { ...plain, previous_response_id: r.id });
+    await follow.json();
+    expect(estimated(follow) - estimated(alone)).toBe(r.usage.total_tokens);
   });
 
   it('after a streamed answer (the id comes from the terminal event)', async () => {

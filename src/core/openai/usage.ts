@@ -77,6 +77,11 @@ export function usageFromBody(body: unknown): Usage | null {
  */
 const LEADING_RESPONSE_ID = /^\s*\{\s*"id"\s*:\s*"(resp_[A-Za-z0-9_-]{1,120})"/;
 
+/** The id a Responses body starts with (see above), or undefined; `head` is the body's first bytes. */
+export function leadingResponseId(head: string): string | undefined {
+  return LEADING_RESPONSE_ID.exec(head)?.[1];
+}
+
 /**
  * Usage of a JSON body given as text, without parsing the whole body: `usage` sits near the
  * end of every endpoint's answer, and embedding bodies can be megabytes of floats. A Responses

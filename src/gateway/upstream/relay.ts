@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { encodeSse } from '../../core/openai/sse.js';
 import { SseTap } from '../../core/openai/sse-tap.js';
-import { usageFromJsonText } from '../../core/openai/usage.js';
+import { leadingResponseId, usageFromJsonText } from '../../core/openai/usage.js';
 import type { Usage, UsageRoute } from '../../core/openai/usage.js';
 import type { BodySink, BodySource } from './exchange.js';
 
@@ -39,6 +39,8 @@ export interface RelayOptions {
 }
 
 const TAIL_BYTES = 64 * 1024;
+/** Enough of a body's start to hold its leading id. */
+const HEAD_BYTES = 256;
 /** How long a stream's headers wait for its first event before going out alone. */
 const HEADER_FLUSH_MS = 1;
 
@@ -82,6 +84,8 @@ class RelaySink implements BodySink {
   };
   private readonly tap: SseTap | null;
   private readonly tail: Buffer[] = [];
+  /** The first bytes of a JSON body whose start fell out of the tail. */
+  private head: Buffer | null = null;
   private tailBytes = 0;
   /**
    * A stream's headers go out at once, but not in a send of their own when the first event is
@@ -139,6 +143,11 @@ class RelaySink implements BodySink {
       const { tail, tailBytes } = this;
       const whole = tail.length === 1 ? (tail[0] as Buffer) : Buffer.concat(tail, tailBytes);
       out.usage = usageFromJsonText(whole.toString('utf8'));
+      // The tail of a long body no longer starts with the id; its first bytes still do.
+      if (out.usage && this.head && opts.route === 'responses') {
+        const id = leadingResponseId(this.head.toString('utf8'));
+        if (id !== undefined) out.usage.responseId = id;
+      }
       out.complete = true;
     } else out.complete = true;
     if (!res.destroyed) res.end();
@@ -160,8 +169,12 @@ class RelaySink implements BodySink {
     const tail = this.tail;
     tail.push(chunk);
     this.tailBytes += chunk.length;
-    while (this.tailBytes - (tail[0]?.length ?? 0) >= TAIL_BYTES)
-      this.tailBytes -= (tail.shift() as Buffer).length;
+    while (this.tailBytes - (tail[0]?.length ?? 0) >= TAIL_BYTES) {
+      const dropped = tail.shift() as Buffer;
+      // A long body's start leaves the tail: keep what names a Responses body's id.
+      this.head ??= dropped.subarray(0, HEAD_BYTES);
+      this.tailBytes -= dropped.length;
+    }
   }
 
   private flushHeaders(): void {
